@@ -1,0 +1,74 @@
+"""Finding and launching Chromium.
+
+Order: an explicit path (``--browser-path``, ``JIANYIPAI_CHROMIUM``, config), Playwright's
+own installed Chromium, then a system Chromium on PATH.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from agent.errors import BrowserNotFoundError, first_line
+
+SYSTEM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+
+# On a closed network Chromium's background services only produce refused connections.
+QUIET_ARGS = (
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+)
+
+
+@dataclass(frozen=True)
+class BrowserChoice:
+    path: str | None  # None: Playwright's own default executable
+    source: str  # "explicit", "playwright" or "system"
+
+
+def find_chromium(explicit: str | None, playwright_default: str | None) -> BrowserChoice:
+    if explicit:
+        found = shutil.which(explicit) if os.sep not in explicit else explicit
+        if not found or not Path(found).is_file():
+            raise BrowserNotFoundError(f"browser not found at {explicit}")
+        return BrowserChoice(found, "explicit")
+    if playwright_default and Path(playwright_default).is_file():
+        return BrowserChoice(None, "playwright")
+    for name in SYSTEM_NAMES:
+        found = shutil.which(name)
+        if found:
+            return BrowserChoice(found, "system")
+    raise BrowserNotFoundError(
+        "no Chromium found: run `make install`, or `apt-get install chromium fonts-noto-cjk`,"
+        " or set JIANYIPAI_CHROMIUM to a Chromium executable"
+    )
+
+
+def launch_args(extra: list[str] | None = None) -> list[str]:
+    args = list(QUIET_ARGS)
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        args.append("--no-sandbox")  # Chromium's sandbox refuses to run as root
+    args.extend(extra or [])
+    return args
+
+
+async def launch(playwright: Any, explicit: str | None, *, headless: bool = True,
+                 extra_args: list[str] | None = None) -> Any:
+    """Start Chromium through Playwright; raise BrowserNotFoundError with the reason."""
+    try:
+        default = playwright.chromium.executable_path
+    except Exception:  # Playwright raises when its browser was never downloaded
+        default = None
+    choice = find_chromium(explicit, default)
+    try:
+        return await playwright.chromium.launch(
+            executable_path=choice.path, headless=headless, args=launch_args(extra_args)
+        )
+    except Exception as exc:
+        where = choice.path or "Playwright's Chromium"
+        raise BrowserNotFoundError(f"cannot start the browser {where}: {first_line(exc)}") from None

@@ -1,0 +1,145 @@
+"""Every setting, declared once with its default and help, and the config file loader.
+
+Precedence, lowest first: these defaults < the config file < environment < command line.
+"""
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from agent.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class Setting:
+    section: str
+    key: str
+    type: type
+    default: Any
+    help: str
+    env: str | None = None
+    choices: tuple[Any, ...] | None = None
+    minimum: float | None = None
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("storage", "path", str, None,
+            "Folder of the evidence store (default: the user data folder).", env="JIANYIPAI_STORE"),
+    Setting("browser", "path", str, None,
+            "Chromium executable to use instead of searching for one.", env="JIANYIPAI_CHROMIUM"),
+    Setting("browser", "headless", bool, True, "Run the browser without a window."),
+    Setting("browser", "extra_args", list, [], "More command-line switches for Chromium."),
+    Setting("browser", "locale", str, "zh-CN", "Locale the pages see (Accept-Language, navigator)."),
+    Setting("browser", "timezone", str, "Asia/Shanghai", "Time zone the pages see."),
+    Setting("browser", "viewport_width", int, 1280, "Viewport width in CSS pixels.", minimum=320),
+    Setting("browser", "viewport_height", int, 900, "Viewport height in CSS pixels.", minimum=240),
+    Setting("browser", "user_agent", str, None, "User agent string (default: the browser's own)."),
+    Setting("browser", "ignore_https_errors", bool, False,
+            "Capture HTTPS pages whose certificate does not validate (recorded in the manifest)."),
+    Setting("capture", "timeout", float, 60.0,
+            "Seconds one capture may take from navigation to the last artifact.", minimum=1),
+    Setting("capture", "settle", float, 10.0,
+            "Most seconds to wait for the network to go quiet and the DOM to stop changing.",
+            minimum=0),
+    Setting("capture", "quiet_ms", int, 500,
+            "How long the network and DOM must stay still to count as settled.", minimum=50),
+    Setting("capture", "scroll", bool, True, "Scroll through the page so lazy content loads."),
+    Setting("capture", "scroll_delay_ms", int, 120, "Pause between scroll steps.", minimum=0),
+    Setting("capture", "max_height", int, 60000,
+            "Tallest page (CSS px) the screenshot covers; taller pages are truncated, with a warning.",
+            minimum=1000),
+    Setting("capture", "single_shot_max", int, 16384,
+            "Pages taller than this are shot in parts and stitched, with a warning.", minimum=1000),
+)
+
+_BY_KEY = {(s.section, s.key): s for s in SETTINGS}
+
+
+def _check(setting: Setting, value: Any, where: str) -> Any:
+    name = f"{setting.section}.{setting.key}"
+    expected = setting.type
+    if expected is float and isinstance(value, int) and not isinstance(value, bool):
+        value = float(value)
+    if expected is list:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{where}: {name} must be a list of strings")
+    elif not isinstance(value, expected) or (expected is not bool and isinstance(value, bool)):
+        raise ConfigError(f"{where}: {name} must be {expected.__name__}, not {type(value).__name__}")
+    if setting.choices is not None and value not in setting.choices:
+        raise ConfigError(f"{where}: {name} must be one of {', '.join(map(str, setting.choices))}")
+    if setting.minimum is not None and value < setting.minimum:
+        raise ConfigError(f"{where}: {name} must be at least {setting.minimum}")
+    return value
+
+
+class Settings:
+    """Resolved settings: ``settings.get("capture", "timeout")``."""
+
+    def __init__(self, values: dict[tuple[str, str], Any], config_path: Path | None) -> None:
+        self._values = values
+        self.config_path = config_path
+
+    def get(self, section: str, key: str) -> Any:
+        return self._values[(section, key)]
+
+    def override(self, section: str, key: str, value: Any) -> None:
+        """A command-line value: highest precedence. None means 'not given'."""
+        if value is not None:
+            self._values[(section, key)] = _check(_BY_KEY[(section, key)], value, "command line")
+
+
+# Sections other modules own (targets, notify: issue 5) register their loaders here.
+EXTRA_SECTIONS: dict[str, Any] = {}
+
+
+def load(config_path: str | os.PathLike[str] | None = None, env: dict[str, str] | None = None) -> Settings:
+    env = dict(os.environ) if env is None else env
+    values = {(s.section, s.key): s.default for s in SETTINGS}
+    path: Path | None = None
+    if config_path is None and env.get("JIANYIPAI_CONFIG"):
+        config_path = env["JIANYIPAI_CONFIG"]
+    if config_path is not None:
+        path = Path(config_path).expanduser()
+        values.update(_read_file(path))
+    for s in SETTINGS:
+        if s.env and env.get(s.env):
+            values[(s.section, s.key)] = _check(s, env[s.env], f"environment {s.env}")
+    return Settings(values, path)
+
+
+def _read_file(path: Path) -> dict[tuple[str, str], Any]:
+    try:
+        data = tomllib.loads(path.read_text("utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such config file") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+    out: dict[tuple[str, str], Any] = {}
+    sections = {s.section for s in SETTINGS}
+    for section, table in data.items():
+        if section in EXTRA_SECTIONS:
+            continue
+        if section not in sections:
+            known = ", ".join(sorted(sections | set(EXTRA_SECTIONS)))
+            raise ConfigError(f"{path}: unknown section [{section}] (known: {known})")
+        if not isinstance(table, dict):
+            raise ConfigError(f"{path}: {section} must be a table ([{section}])")
+        for key, value in table.items():
+            setting = _BY_KEY.get((section, key))
+            if setting is None:
+                raise ConfigError(f"{path}: unknown key {section}.{key}")
+            out[(section, key)] = _check(setting, value, str(path))
+    return out
+
+
+def default_store_dir(env: dict[str, str] | None = None) -> Path:
+    env = dict(os.environ) if env is None else env
+    base = env.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "jianyipai" / "store"

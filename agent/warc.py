@@ -1,0 +1,112 @@
+"""Turn the HAR that Playwright records into a gzipped WARC that web-archive tools read.
+
+Chromium hands us bodies already decoded, so a response's Content-Encoding and
+Transfer-Encoding no longer describe the stored bytes: they are kept under
+``X-Archive-Orig-*`` names and Content-Length is set to the stored length.
+"""
+from __future__ import annotations
+
+import base64
+import io
+import re
+from typing import Any
+from urllib.parse import urlsplit
+
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+_DROP = {"content-encoding", "transfer-encoding", "content-length"}
+_HTTP_VERSION = re.compile(r"^HTTP/\d(\.\d)?$")
+
+
+def _protocol(version: str | None) -> str:
+    if version and _HTTP_VERSION.match(version.upper()):
+        return version.upper()
+    return "HTTP/1.1"
+
+
+def _body(content: dict[str, Any]) -> bytes:
+    text = content.get("text")
+    if text is None:
+        return b""
+    if content.get("encoding") == "base64":
+        return base64.b64decode(text)
+    return text.encode("utf-8")
+
+
+def _headers(pairs: list[dict[str, str]]) -> list[tuple[str, str]]:
+    out = []
+    for h in pairs:
+        name, value = h.get("name", ""), h.get("value", "")
+        if not name or name.startswith(":"):  # HTTP/2 pseudo-headers
+            continue
+        out.append((name, value))
+    return out
+
+
+def har_to_warc(har: dict[str, Any], *, software: str, info: dict[str, str] | None = None) -> tuple[bytes, int]:
+    """Return (gzipped WARC bytes, number of responses written)."""
+    buf = io.BytesIO()
+    writer = WARCWriter(buf, gzip=True)
+    fields = {"software": software, "format": "WARC File Format 1.1"}
+    fields.update(info or {})
+    writer.write_record(writer.create_warcinfo_record("capture.warc.gz", fields))
+    written = 0
+    for entry in har.get("log", {}).get("entries", []):
+        req, resp = entry.get("request", {}), entry.get("response", {})
+        url = req.get("url", "")
+        if not url.startswith(("http://", "https://")):
+            continue
+        status = int(resp.get("status") or 0)
+        if status <= 0:
+            continue  # never answered: nothing to archive
+        date = entry.get("startedDateTime")
+        warc_headers: dict[str, str] = {}
+        if date:
+            warc_headers["WARC-Date"] = date  # ISO 8601 UTC, as WARC 1.1 allows
+        if entry.get("serverIPAddress"):
+            warc_headers["WARC-IP-Address"] = str(entry["serverIPAddress"]).strip("[]")
+        version = resp.get("httpVersion") or ""
+        if version and not _HTTP_VERSION.match(version.upper()):
+            warc_headers["WARC-Protocol"] = version.lower()
+
+        body = _body(resp.get("content") or {})
+        headers = []
+        for name, value in _headers(resp.get("headers", [])):
+            if name.lower() in _DROP:
+                if name.lower() != "content-length":
+                    headers.append((f"X-Archive-Orig-{name}", value))
+                continue
+            headers.append((name, value))
+        headers.append(("Content-Length", str(len(body))))
+        status_line = f"{status} {resp.get('statusText') or ''}".strip()
+        http = StatusAndHeaders(status_line, headers, protocol=_protocol(version))
+        record = writer.create_warc_record(
+            url, "response", payload=io.BytesIO(body), length=len(body),
+            http_headers=http, warc_headers_dict=dict(warc_headers),
+        )
+        writer.write_record(record)
+        written += 1
+
+        post = req.get("postData") or {}
+        req_body = (post.get("text") or "").encode("utf-8")
+        path = _request_target(url)
+        req_http = StatusAndHeaders(
+            f"{req.get('method', 'GET')} {path}", _headers(req.get("headers", [])),
+            protocol=_protocol(req.get("httpVersion")), is_http_request=True,
+        )
+        req_record = writer.create_warc_record(
+            url, "request", payload=io.BytesIO(req_body), length=len(req_body),
+            http_headers=req_http,
+            warc_headers_dict={
+                **({"WARC-Date": warc_headers["WARC-Date"]} if "WARC-Date" in warc_headers else {}),
+                "WARC-Concurrent-To": record.rec_headers.get_header("WARC-Record-ID"),
+            },
+        )
+        writer.write_record(req_record)
+    return buf.getvalue(), written
+
+
+def _request_target(url: str) -> str:
+    parts = urlsplit(url)
+    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")

@@ -1,0 +1,115 @@
+"""The SQLite index: a cache of the manifests for fast listing. It can always be rebuilt."""
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS snapshots (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    prev TEXT,
+    captured_at TEXT,
+    target_url TEXT,
+    kind TEXT,
+    final_url TEXT,
+    status INTEGER,
+    title TEXT,
+    failed INTEGER NOT NULL DEFAULT 0,
+    summary TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS snapshots_target ON snapshots(target_url, seq);
+CREATE TABLE IF NOT EXISTS artifacts (
+    snapshot_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    media_type TEXT NOT NULL,
+    PRIMARY KEY (snapshot_id, name)
+);
+CREATE INDEX IF NOT EXISTS artifacts_sha ON artifacts(sha256);
+"""
+
+
+class Index:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.db = sqlite3.connect(path, timeout=30, isolation_level=None)
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def count(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM snapshots").fetchone()[0])
+
+    def ids(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT id FROM snapshots ORDER BY seq")]
+
+    def add(self, seq: int, snapshot_id: str, manifest: dict[str, Any], title: str | None) -> None:
+        target = manifest.get("target") or {}
+        summary = {
+            "id": snapshot_id,
+            "captured_at": manifest.get("captured_at"),
+            "target": target,
+            "final_url": manifest.get("final_url"),
+            "status": manifest.get("status"),
+            "title": title,
+            "warnings": manifest.get("warnings", []),
+        }
+        with self.db:
+            self.db.execute("BEGIN IMMEDIATE")
+            self.db.execute(
+                "INSERT OR REPLACE INTO snapshots"
+                " (seq, id, prev, captured_at, target_url, kind, final_url, status, title, summary)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?)",
+                (
+                    seq,
+                    snapshot_id,
+                    manifest.get("prev"),
+                    manifest.get("captured_at"),
+                    target.get("url"),
+                    target.get("kind"),
+                    manifest.get("final_url"),
+                    manifest.get("status"),
+                    title,
+                    json.dumps(summary, ensure_ascii=False),
+                ),
+            )
+            for name, art in (manifest.get("artifacts") or {}).items():
+                self.db.execute(
+                    "INSERT OR REPLACE INTO artifacts VALUES (?,?,?,?,?)",
+                    (snapshot_id, name, art["sha256"], art["size"], art["media_type"]),
+                )
+
+    def reset(self) -> None:
+        with self.db:
+            self.db.execute("DELETE FROM snapshots")
+            self.db.execute("DELETE FROM artifacts")
+
+    def match_prefix(self, prefix: str) -> list[str]:
+        rows = self.db.execute(
+            "SELECT id FROM snapshots WHERE id >= ? AND id < ? ORDER BY seq LIMIT 2",
+            (prefix, prefix + "g"),
+        )
+        return [r[0] for r in rows]
+
+    def summaries(self, target_url: str | None = None, newest_first: bool = True) -> list[dict[str, Any]]:
+        order = "DESC" if newest_first else "ASC"
+        if target_url is None:
+            rows = self.db.execute(f"SELECT summary FROM snapshots ORDER BY seq {order}")
+        else:
+            rows = self.db.execute(
+                f"SELECT summary FROM snapshots WHERE target_url = ? ORDER BY seq {order}",
+                (target_url,),
+            )
+        return [json.loads(r[0]) for r in rows]
+
+    def snapshots_using(self, digest: str) -> list[tuple[str, str]]:
+        rows = self.db.execute("SELECT snapshot_id, name FROM artifacts WHERE sha256 = ?", (digest,))
+        return [(r[0], r[1]) for r in rows]

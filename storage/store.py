@@ -1,0 +1,186 @@
+"""The store: one folder holding blobs, the ledger and the index.
+
+Layout::
+
+    STORE/
+      jianyipai-store.json   what this folder is (written once)
+      blobs/ab/ab12…         every artifact and manifest, named by its SHA-256, read-only
+      ledger                 snapshot ids, oldest first, one per line, append-only
+      index.sqlite           a cache of the manifests (WAL); rebuilt when behind
+      tmp/                   half-written blobs live here until renamed into blobs/
+      lock                   taken while a snapshot is committed
+
+A snapshot is written in this order: artifact blobs, manifest blob, ledger line, index row.
+Only the ledger line makes it exist, so a kill at any moment leaves at most unreferenced
+blobs behind and the store stays verifiable.
+"""
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from storage.blobs import HEX64, BlobStore
+from storage.canonical import canonical_json, sha256_hex
+from storage.errors import (
+    AmbiguousIdError,
+    ArtifactNotFoundError,
+    SnapshotNotFoundError,
+    StoreError,
+)
+from storage.index import Index
+from storage.ledger import Ledger
+
+FORMAT = "jianyipai-store/1"
+MARKER = "jianyipai-store.json"
+
+
+@dataclass(frozen=True)
+class Artifact:
+    name: str
+    data: bytes
+    media_type: str
+
+
+class Store:
+    def __init__(self, root: str | os.PathLike[str], *, create: bool = True) -> None:
+        self.root = Path(root).expanduser()
+        marker = self.root / MARKER
+        if not marker.is_file():
+            if not create:
+                raise StoreError(f"no jianyipai store at {self.root}")
+            if self.root.exists() and not self.root.is_dir():
+                raise StoreError(f"store path {self.root} exists and is not a folder")
+            if self.root.is_dir() and any(
+                p.name not in {"blobs", "tmp", "lock", "ledger"} for p in self.root.iterdir()
+            ):
+                raise StoreError(
+                    f"{self.root} is a non-empty folder that is not a jianyipai store"
+                )
+            self._create()
+        else:
+            try:
+                fmt = json.loads(marker.read_text("utf-8")).get("format")
+            except (OSError, ValueError) as exc:
+                raise StoreError(f"cannot read {marker}: {exc}") from None
+            if fmt != FORMAT:
+                raise StoreError(f"{self.root} holds store format {fmt!r}; this tool reads {FORMAT}")
+        (self.root / "tmp").mkdir(exist_ok=True)
+        self.blobs = BlobStore(self.root / "blobs", self.root / "tmp")
+        self.ledger = Ledger(self.root / "ledger", self.root / "lock")
+        self.index = Index(self.root / "index.sqlite")
+        self.sync_index()
+
+    def _create(self) -> None:
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            for sub in ("blobs", "tmp"):
+                (self.root / sub).mkdir(exist_ok=True)
+            tmp = self.root / "tmp" / MARKER
+            tmp.write_text(json.dumps({"format": FORMAT}) + "\n", "utf-8")
+            os.replace(tmp, self.root / MARKER)
+        except OSError as exc:
+            raise StoreError(f"cannot create a store at {self.root}: {exc.strerror}") from None
+
+    def close(self) -> None:
+        self.index.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- writing ---------------------------------------------------------------------
+
+    def commit(self, manifest: dict[str, Any], artifacts: list[Artifact]) -> tuple[str, dict[str, Any]]:
+        """Write the artifacts and the manifest; return (snapshot id, manifest as stored).
+
+        ``manifest`` gets its ``artifacts`` and ``prev`` filled here.
+        """
+        manifest = dict(manifest)
+        table: dict[str, dict[str, Any]] = {}
+        for art in artifacts:
+            digest = self.blobs.put(art.data)
+            table[art.name] = {"sha256": digest, "size": len(art.data), "media_type": art.media_type}
+        manifest["artifacts"] = table
+        with self.ledger.locked():
+            ids = self.ledger.ids()
+            manifest["prev"] = ids[-1] if ids else None
+            data = canonical_json(manifest)
+            snapshot_id = self.blobs.put(data)
+            self.ledger.append(snapshot_id)
+            self.index.add(len(ids) + 1, snapshot_id, manifest, manifest.get("title"))
+        return snapshot_id, manifest
+
+    def sync_index(self) -> None:
+        """Bring the index up to the ledger (after a crash, or a copied store)."""
+        ids = self.ledger.ids()
+        indexed = self.index.ids()
+        if indexed == ids:
+            return
+        start = len(indexed) if ids[: len(indexed)] == indexed else 0
+        if start == 0 and indexed:
+            self.index.reset()
+        for seq, snapshot_id in enumerate(ids[start:], start=start + 1):
+            try:
+                manifest = self._load_manifest(snapshot_id)
+            except StoreError:
+                continue  # verify reports it
+            self.index.add(seq, snapshot_id, manifest, manifest.get("title"))
+
+    # -- reading ---------------------------------------------------------------------
+
+    def resolve(self, ref: str) -> str:
+        """A full snapshot id from a unique prefix of one (at least 4 hex digits)."""
+        ref = ref.strip().lower()
+        if len(ref) < 4 or any(c not in "0123456789abcdef" for c in ref) or len(ref) > 64:
+            raise SnapshotNotFoundError(f"not a snapshot id or id prefix: {ref!r}")
+        found = self.index.match_prefix(ref)
+        if not found:
+            raise SnapshotNotFoundError(f"no snapshot with id {ref}")
+        if len(found) > 1:
+            raise AmbiguousIdError(f"id prefix {ref} is ambiguous; give more digits")
+        return found[0]
+
+    def _load_manifest(self, snapshot_id: str) -> dict[str, Any]:
+        data = self.blobs.get(snapshot_id)
+        try:
+            manifest = json.loads(data)
+        except ValueError:
+            raise StoreError(f"manifest {snapshot_id} is not JSON") from None
+        if not isinstance(manifest, dict):
+            raise StoreError(f"manifest {snapshot_id} is not a JSON object")
+        return manifest
+
+    def manifest(self, ref: str) -> tuple[str, dict[str, Any]]:
+        snapshot_id = self.resolve(ref)
+        return snapshot_id, self._load_manifest(snapshot_id)
+
+    def artifact(self, ref: str, name: str) -> bytes:
+        snapshot_id, manifest = self.manifest(ref)
+        if name == "manifest":
+            return self.blobs.get(snapshot_id)
+        art = (manifest.get("artifacts") or {}).get(name)
+        if art is None:
+            names = ", ".join(sorted(manifest.get("artifacts") or {}))
+            raise ArtifactNotFoundError(f"snapshot {snapshot_id[:12]} has no artifact {name!r} (has: {names})")
+        return self.blobs.get(art["sha256"])
+
+    def record(self, ref: str) -> dict[str, Any] | None:
+        try:
+            return json.loads(self.artifact(ref, "record"))
+        except ArtifactNotFoundError:
+            return None
+
+    def summaries(self, target_url: str | None = None, newest_first: bool = True) -> list[dict[str, Any]]:
+        return self.index.summaries(target_url, newest_first)
+
+    def is_id(self, ref: str) -> bool:
+        return bool(HEX64.match(ref))
+
+    @staticmethod
+    def hash(data: bytes) -> str:
+        return sha256_hex(data)
