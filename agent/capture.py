@@ -290,6 +290,7 @@ def _navigation_error(url: str, exc: BaseException) -> str:
         ("ERR_EMPTY_RESPONSE", f"empty response from {host}"),
         ("ERR_ADDRESS_UNREACHABLE", f"host {host} is unreachable"),
         ("ERR_INTERNET_DISCONNECTED", "no network"),
+        ("ERR_UNSAFE_PORT", f"the browser refuses to connect to port {urlsplit(url).port} (an unsafe port)"),
         ("ERR_CERT", f"the certificate of {host} is not valid (see browser.ignore_https_errors)"),
         ("ERR_SSL", f"TLS handshake with {host} failed"),
         ("ERR_FILE_NOT_FOUND", f"no such file: {url}"),

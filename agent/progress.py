@@ -31,8 +31,10 @@ class Progress:
         self.failed += 0 if ok else 1
         if self.tty:
             self.stream.write("\r\x1b[2K")
-        prefix = "ok" if ok else "FAILED"
-        print(f"[{self.done}/{self.total}] {prefix} {url}: {message}", file=self.stream, flush=True)
+        if ok:
+            print(f"[{self.done}/{self.total}] ok {url}: {message}", file=self.stream, flush=True)
+        else:
+            print(f"jianyipai: error: {url}: {message}", file=self.stream, flush=True)
         if self.tty and self.done < self.total:
             self._bar("")
 

@@ -1,0 +1,75 @@
+"""Shared fixtures: the demo shop on a free port, a fresh store, the real CLI in a subprocess."""
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from agent.demoshop import DemoShop
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def shop() -> Iterator[DemoShop]:
+    with DemoShop(host="127.0.0.1", port=0) as s:
+        yield s
+
+
+@pytest.fixture
+def fresh_shop() -> Iterator[DemoShop]:
+    """A shop of its own, for tests that switch versions."""
+    with DemoShop(host="127.0.0.1", port=0) as s:
+        yield s
+
+
+@pytest.fixture
+def store_dir(tmp_path: Path) -> Path:
+    return tmp_path / "store"
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+    def json_lines(self) -> list[dict[str, Any]]:
+        return [json.loads(line) for line in self.out.splitlines() if line.strip()]
+
+
+def run_cli(*args: str, store: Path | None = None, timeout: float = 180,
+            env: dict[str, str] | None = None, input: bytes | None = None) -> Result:
+    """Run the real `jianyipai` command line in a subprocess."""
+    cmd = [sys.executable, "-m", "agent", *args]
+    if store is not None:
+        cmd += ["--store", str(store)]
+    full_env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
+    full_env.pop("JIANYIPAI_DEBUG", None)
+    proc = subprocess.run(cmd, capture_output=True, timeout=timeout, env=full_env, cwd=ROOT,
+                          input=input)
+    return Result(proc.returncode, proc.stdout.decode("utf-8", "replace"),
+                  proc.stderr.decode("utf-8", "replace"))
+
+
+def closed_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def assert_one_line_error(result: Result) -> None:
+    """A failure says why in one line on stderr, with no traceback."""
+    assert result.code != 0, result
+    assert "Traceback" not in result.err, result.err
+    errors = [line for line in result.err.splitlines() if line.startswith("jianyipai: error:")]
+    assert errors, result.err

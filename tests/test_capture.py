@@ -1,0 +1,276 @@
+"""`jianyipai capture` through the real CLI, in real Chromium, against the demo shop."""
+from __future__ import annotations
+
+import colorsys
+import gzip
+import hashlib
+import io
+import json
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from warcio.archiveiterator import ArchiveIterator
+
+from storage import Store
+from tests.conftest import assert_one_line_error, closed_port, run_cli
+
+pytestmark = pytest.mark.browser
+
+FAST = """
+[capture]
+settle = 3.0
+quiet_ms = 300
+scroll_delay_ms = 40
+"""
+
+
+@pytest.fixture
+def fast_config(tmp_path: Path) -> Path:
+    path = tmp_path / "fast.toml"
+    path.write_text(FAST, "utf-8")
+    return path
+
+
+def capture(store: Path, *urls: str, config: Path | None = None, extra: tuple[str, ...] = ()):
+    args = ["capture", *urls, "--json", *extra]
+    if config:
+        args += ["--config", str(config)]
+    return run_cli(*args, store=store)
+
+
+def warc_responses(data: bytes) -> dict[str, int]:
+    out = {}
+    for rec in ArchiveIterator(io.BytesIO(data)):
+        if rec.rec_type == "response":
+            out[rec.rec_headers.get_header("WARC-Target-URI")] = int(rec.http_headers.get_statuscode())
+    return out
+
+
+@pytest.fixture(scope="module")
+def listing(shop, tmp_path_factory):
+    """One capture of the main Chinese listing, shared by the tests that read it."""
+    store = tmp_path_factory.mktemp("listing") / "store"
+    result = capture(store, f"{shop.url}/item/1001")
+    assert result.code == 0, result.err
+    [line] = result.json_lines()
+    return store, line, result
+
+
+def test_listing_snapshot_has_every_artifact_and_manifest_key(listing, shop) -> None:
+    store, line, _ = listing
+    for key in ("schema", "target", "requested_url", "final_url", "redirects", "status", "headers",
+                "server", "tls", "captured_at", "duration_s", "browser", "user_agent", "viewport",
+                "locale", "timezone", "options", "warnings", "artifacts", "prev", "id", "record"):
+        assert key in line, key
+    assert line["target"] == {"url": f"{shop.url}/item/1001", "kind": "listing"}
+    assert line["status"] == 200
+    assert line["server"]["ip"] == "127.0.0.1"
+    assert line["tls"] is None  # plain HTTP
+    assert line["captured_at"].endswith("Z")
+    assert set(line["artifacts"]) >= {"screenshot", "html", "text", "warc", "record"}
+    assert "无线降噪蓝牙耳机" in line["record"]["title"]
+
+
+def test_stored_bytes_hash_to_the_manifest_and_the_id(listing) -> None:
+    store, line, _ = listing
+    with Store(store, create=False) as s:
+        raw = s.artifact(line["id"], "manifest")
+        assert hashlib.sha256(raw).hexdigest() == line["id"]
+        for name, art in line["artifacts"].items():
+            data = s.artifact(line["id"], name)
+            assert hashlib.sha256(data).hexdigest() == art["sha256"]
+            assert len(data) == art["size"]
+
+
+def test_script_set_price_and_lazy_content_are_captured(listing) -> None:
+    store, line, _ = listing
+    with Store(store, create=False) as s:
+        html = s.artifact(line["id"], "html").decode("utf-8")
+        text = s.artifact(line["id"], "text").decode("utf-8")
+        warc = s.artifact(line["id"], "warc")
+    assert "¥199.00" in text  # filled in by script after load
+    assert "7天无理由退货" in text and "假一赔十" in text
+    # lazy images got their src only when scrolled into view: their bodies are in the WARC
+    lazy = [u for u in warc_responses(warc) if "/img/" in u]
+    assert len(lazy) >= 3, lazy
+    assert 'data-src="' not in html  # every lazy image was scrolled into view
+    assert 'class="tile"' in html  # recommendations appended by script near the bottom
+
+
+def test_screenshot_is_a_full_page_png(listing) -> None:
+    store, line, _ = listing
+    with Store(store, create=False) as s:
+        png = s.artifact(line["id"], "screenshot")
+    image = Image.open(io.BytesIO(png))
+    assert image.format == "PNG"
+    assert image.width == 1280
+    assert image.height > 900  # more than the viewport
+
+
+def test_warc_is_readable_by_standard_tools_and_holds_the_page(listing, shop) -> None:
+    store, line, _ = listing
+    with Store(store, create=False) as s:
+        warc = s.artifact(line["id"], "warc")
+    assert warc[:2] == b"\x1f\x8b"  # gzipped
+    responses = warc_responses(warc)
+    assert responses[f"{shop.url}/item/1001"] == 200
+    for rec in ArchiveIterator(io.BytesIO(warc)):
+        if rec.rec_type == "response" and rec.rec_headers.get_header("WARC-Target-URI").endswith("/item/1001"):
+            body = rec.content_stream().read().decode("utf-8")
+            assert "¥--" in body  # the HTML as served, before the script set the price
+            assert rec.rec_headers.get_header("WARC-IP-Address") == "127.0.0.1"
+
+
+def test_progress_goes_to_stderr_and_json_alone_to_stdout(listing) -> None:
+    _, _, result = listing
+    assert "[1/1]" in result.err
+    for line in result.out.splitlines():
+        json.loads(line)
+
+
+def test_batch_reuses_one_browser_and_one_failure_does_not_stop_it(shop, store_dir, fast_config) -> None:
+    urls = [f"{shop.url}/item/1002", f"http://127.0.0.1:{closed_port()}/nothing-listens-here", f"{shop.url}/item/1003"]
+    result = capture(store_dir, *urls, config=fast_config)
+    assert result.code == 1
+    lines = result.json_lines()
+    assert [l["target"]["url"] for l in lines] == [urls[0], urls[2]]
+    assert "connection refused" in result.err
+    assert "1 of 3 URLs could not be captured" in result.err
+    assert lines[1]["prev"] == lines[0]["id"]
+    listed = run_cli("list", "--json", store=store_dir).json_lines()
+    assert [l["id"] for l in listed] == [lines[1]["id"], lines[0]["id"]]
+
+
+def test_very_tall_page_is_stitched_and_covers_every_block(shop, store_dir, fast_config) -> None:
+    result = capture(store_dir, f"{shop.url}/item/tall", config=fast_config)
+    assert result.code == 0, result.err
+    [line] = result.json_lines()
+    assert any("stitched" in w for w in line["warnings"]), line["warnings"]
+    with Store(store_dir, create=False) as s:
+        image = Image.open(io.BytesIO(s.artifact(line["id"], "screenshot"))).convert("RGB")
+        html = s.artifact(line["id"], "html").decode()
+    assert image.height >= 30000
+    # the 30 detail blocks (第1屏…第30屏) have hues i*37 mod 360: find them in order down the image
+    found = []
+    for y in range(0, image.height, 250):
+        r, g, b = (c / 255 for c in image.getpixel((image.width // 4, y)))
+        h, l, s_ = colorsys.rgb_to_hls(r, g, b)
+        if s_ > 0.3 and 0.55 < l < 0.85:
+            hue = round(h * 360) % 360
+            if not found or found[-1] != hue:
+                found.append(hue)
+    expected = [i * 37 % 360 for i in range(1, 31)]
+
+    def nearest(hue: int) -> int:
+        return min(expected, key=lambda e: min(abs(e - hue), 360 - abs(e - hue)))
+
+    seen = []
+    for hue in found:
+        if not seen or seen[-1] != nearest(hue):
+            seen.append(nearest(hue))
+    assert seen == expected, (found, expected)  # every block, top to bottom, none repeated
+    assert "第30屏" in html
+
+
+def test_removed_listing_and_server_error_are_snapshots_with_their_status(shop, store_dir, fast_config) -> None:
+    result = capture(store_dir, f"{shop.url}/item/removed", f"{shop.url}/item/error", config=fast_config)
+    assert result.code == 0, result.err
+    removed, error = result.json_lines()
+    assert removed["status"] == 404
+    assert error["status"] == 500
+    with Store(store_dir, create=False) as s:
+        assert "商品已下架" in s.artifact(removed["id"], "text").decode()
+
+
+def test_redirect_chain_is_kept(shop, store_dir, fast_config) -> None:
+    result = capture(store_dir, f"{shop.url}/go/1001", config=fast_config)
+    assert result.code == 0, result.err
+    [line] = result.json_lines()
+    assert line["requested_url"] == f"{shop.url}/go/1001"
+    assert line["final_url"] == f"{shop.url}/item/1001"
+    assert line["redirects"] == [
+        {"url": f"{shop.url}/go/1001", "status": 302},
+        {"url": f"{shop.url}/r/1001", "status": 301},
+    ]
+    assert line["status"] == 200
+
+
+def test_page_that_never_finishes_is_kept_as_rendered(shop, store_dir, fast_config) -> None:
+    result = capture(store_dir, f"{shop.url}/item/hang", config=fast_config, extra=("--timeout", "8"))
+    assert result.code == 0, result.err
+    [line] = result.json_lines()
+    assert any(w.startswith("load:") for w in line["warnings"]), line["warnings"]
+    assert line["duration_s"] < 60  # ended by its own bound, not the test's
+    with Store(store_dir, create=False) as s:
+        assert "screenshot" in line["artifacts"]
+        assert "¥" in s.artifact(line["id"], "text").decode()
+
+
+def test_slow_page_is_waited_for(shop, store_dir, fast_config) -> None:
+    result = capture(store_dir, f"{shop.url}/item/slow", config=fast_config)
+    assert result.code == 0, result.err
+    [line] = result.json_lines()
+    assert not any(w.startswith("load:") for w in line["warnings"]), line["warnings"]
+    with Store(store_dir, create=False) as s:
+        assert "</html>" in s.artifact(line["id"], "html").decode().lower()
+
+
+def test_busy_and_changing_pages_end_at_the_settle_bound(shop, store_dir, fast_config) -> None:
+    result = capture(store_dir, f"{shop.url}/item/busy", f"{shop.url}/item/mutating", config=fast_config)
+    assert result.code == 0, result.err
+    busy, mutating = result.json_lines()
+    assert any("network not quiet" in w for w in busy["warnings"]), busy["warnings"]
+    assert any("still changing" in w for w in mutating["warnings"]), mutating["warnings"]
+
+
+def test_downloads_are_never_saved(shop, store_dir, fast_config, tmp_path) -> None:
+    result = capture(store_dir, f"{shop.url}/item/download", config=fast_config)
+    assert result.code == 0, result.err
+    [line] = result.json_lines()
+    with Store(store_dir, create=False) as s:
+        sizes = {name: art["size"] for name, art in line["artifacts"].items()}
+        assert set(sizes) == {"screenshot", "html", "text", "warc", "record"}
+        pdf_magic = b"%PDF"
+        for name in sizes:
+            if name != "warc":
+                assert pdf_magic not in s.artifact(line["id"], name)[:16]
+    assert not list(Path.home().glob("Downloads/manual*.pdf"))
+
+
+@pytest.mark.parametrize("url, reason", [
+    ("not a url", "not a URL"),
+    ("shop.example/item/1", "no http"),
+    ("ftp://127.0.0.1/file", "unsupported URL scheme"),
+    ("javascript:alert(1)", "unsupported URL scheme"),
+    ("file:///etc/hostname", "--allow-file"),
+    (f"http://127.0.0.1:{closed_port()}/", "connection refused"),
+    ("http://no-such-host.invalid/item/1", "cannot resolve host"),
+])
+def test_bad_input_is_one_line_and_stores_nothing(url, reason, store_dir) -> None:
+    result = run_cli("capture", url, store=store_dir)
+    assert_one_line_error(result)
+    assert reason in result.err
+    assert result.out == ""
+    if store_dir.exists():
+        assert not (store_dir / "ledger").exists() or (store_dir / "ledger").read_bytes() == b""
+        assert list((store_dir / "tmp").iterdir()) == []
+
+
+def test_file_urls_work_with_allow_file(tmp_path, store_dir, fast_config) -> None:
+    page = tmp_path / "saved.html"
+    page.write_text("<html><head><meta charset='utf-8'><title>本地页面</title></head>"
+                    "<body><p>7天无理由退货</p></body></html>", "utf-8")
+    result = capture(store_dir, page.as_uri(), config=fast_config, extra=("--allow-file",))
+    assert result.code == 0, result.err
+    [line] = result.json_lines()
+    assert line["record"]["title"] == "本地页面"
+
+
+def test_gbk_page_text_is_decoded(shop, store_dir, fast_config) -> None:
+    result = capture(store_dir, f"{shop.url}/item/gbk", config=fast_config)
+    assert result.code == 0, result.err
+    [line] = result.json_lines()
+    with Store(store_dir, create=False) as s:
+        text = s.artifact(line["id"], "text").decode("utf-8")
+    assert "7天无理由退货" in text
