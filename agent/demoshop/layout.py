@@ -1,0 +1,72 @@
+"""Page shell shared by every demo shop page: head, top bar, footer."""
+
+from __future__ import annotations
+
+from html import escape
+from importlib import resources
+
+SHOP_NAME = "某品牌官方旗舰店"
+MARKET_NAME = "淘益购"
+
+
+def esc(text: object) -> str:
+    """HTML-escape any value for text and attribute positions."""
+    return escape(str(text), quote=True)
+
+
+def asset(name: str) -> bytes:
+    """Bytes of a static file shipped in ``agent/demoshop/pages/``."""
+    return (resources.files(__package__) / "pages" / name).read_bytes()
+
+
+def _topbar(lang: str) -> str:
+    if lang.startswith("en"):
+        return (
+            '<header class="topbar"><div class="inner">'
+            '<a class="logo" href="/en/">TaoYiGo</a>'
+            '<form class="search" action="/en/" method="get">'
+            '<input name="q" placeholder="Search products"><button>Search</button></form>'
+            '<nav><a href="/en/">Home</a><a href="/">中文</a></nav>'
+            "</div></header>"
+        )
+    return (
+        '<header class="topbar"><div class="inner">'
+        f'<a class="logo" href="/">{MARKET_NAME}</a>'
+        '<form class="search" action="/" method="get">'
+        '<input name="q" placeholder="搜索 商品/品牌/店铺"><button>搜索</button></form>'
+        '<nav><a href="/">首页</a><a href="/shop/s1">店铺</a><a href="/en/">English</a></nav>'
+        "</div></header>"
+    )
+
+
+def _footer(lang: str) -> str:
+    if lang.startswith("en"):
+        text = "TaoYiGo demo marketplace. For testing jianyipai only; nothing here is for sale."
+    else:
+        text = f"{MARKET_NAME} 演示商城 · 仅供检益拍测试使用 · 页面内容均为虚构"
+    return f'<footer class="footer">{esc(text)}</footer>'
+
+
+def page(
+    title: str,
+    body: str,
+    *,
+    lang: str = "zh-CN",
+    charset: str = "utf-8",
+    head: str = "",
+    scripts: tuple[str, ...] = (),
+    chrome: bool = True,
+) -> str:
+    """A complete HTML document; ``chrome`` adds the market's top bar and footer."""
+    tags = "".join(f'<script src="/static/{esc(s)}"></script>' for s in scripts)
+    top = _topbar(lang) if chrome else ""
+    bottom = _footer(lang) if chrome else ""
+    return (
+        "<!DOCTYPE html>\n"
+        f'<html lang="{esc(lang)}"><head><meta charset="{esc(charset)}">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{esc(title)}</title>"
+        '<link rel="stylesheet" href="/static/shop.css">'
+        f"{head}{tags}</head>\n<body>{top}\n"
+        f'<main class="wrap">{body}</main>\n{bottom}</body></html>\n'
+    )
