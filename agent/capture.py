@@ -60,6 +60,19 @@ def rfc3339(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+class Laps:
+    """Seconds spent in each phase of a capture, for the manifest and the benchmark."""
+
+    def __init__(self) -> None:
+        self.laps: dict[str, float] = {}
+        self._last = time.monotonic()
+
+    def __call__(self, name: str) -> None:
+        now = time.monotonic()
+        self.laps[name] = round(now - self._last, 3)
+        self._last = now
+
+
 class Capturer:
     """``async with Capturer(settings) as c: cap = await c.capture(url)``."""
 
@@ -114,6 +127,7 @@ class Capturer:
             try:
                 page = await context.new_page()
                 result = await self._run(page, url, kind, deadline)
+                t_close = time.monotonic()
             finally:
                 try:
                     await asyncio.wait_for(context.close(), 30)
@@ -129,6 +143,7 @@ class Capturer:
         if responses == 0:
             warnings.append("warc: no network responses were recorded")
         artifacts.insert(3, Artifact("warc", warc, MEDIA["warc"]))
+        manifest["timings"]["close_and_warc"] = round(time.monotonic() - t_close, 3)
         manifest["captured_at"] = rfc3339(started)
         manifest["duration_s"] = round(time.monotonic() - t0, 3)
         manifest["warnings"] = warnings
@@ -141,6 +156,7 @@ class Capturer:
         s = self.settings
         warnings: list[str] = []
         net = NetworkWatch(page)
+        lap = Laps()
         remaining_ms = max(1000.0, (deadline - time.monotonic()) * 1000)
         try:
             response = await page.goto(url, wait_until="commit", timeout=remaining_ms)
@@ -148,11 +164,13 @@ class Capturer:
             raise CaptureError(_navigation_error(url, exc)) from None
         if response is None and not url.startswith("file:"):
             raise CaptureError(f"no response from {url}")
+        lap("navigate")
 
         try:
             await page.wait_for_load_state("load", timeout=max(100.0, (deadline - time.monotonic()) * 1000))
         except PlaywrightError:
             warnings.append("load: the page had not finished loading at the time bound; kept as rendered")
+        lap("load")
 
         settle_end = min(deadline, time.monotonic() + s.get("capture", "settle") + 30)
         if s.get("capture", "scroll"):
@@ -161,14 +179,17 @@ class Capturer:
                 delay_ms=s.get("capture", "scroll_delay_ms"),
                 max_height=s.get("capture", "max_height"), deadline=settle_end,
             )
+        lap("scroll")
         quiet_end = min(deadline, time.monotonic() + s.get("capture", "settle"))
         warnings += await wait_quiet(page, net, quiet_ms=s.get("capture", "quiet_ms"), deadline=quiet_end)
 
+        lap("settle")
         artifact_deadline = time.monotonic() + max(15.0, deadline - time.monotonic())
         html = await _guard(page.content(), artifact_deadline, "", warnings, "html")
         text = await _guard(page.evaluate("() => document.body ? document.body.innerText : ''"),
                             artifact_deadline, "", warnings, "text")
         title = await _guard(page.title(), artifact_deadline, "", warnings, "title")
+        lap("dom")
         png = b""
         try:
             height = await page_height(page, artifact_deadline)
@@ -181,6 +202,7 @@ class Capturer:
             warnings += shot_warnings
         except Exception as exc:
             warnings.append(f"screenshot: failed ({first_line(exc)})")
+        lap("screenshot")
 
         final_url = page.url
         meta = await _response_meta(response)
@@ -213,6 +235,7 @@ class Capturer:
             },
             "title": record.get("title") or title or None,
             "tool": {"name": "jianyipai", "version": __version__},
+            "timings": lap.laps,
         }
         artifacts = [
             Artifact("screenshot", png, MEDIA["screenshot"]),

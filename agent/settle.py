@@ -68,7 +68,7 @@ async def scroll_through(page: Any, *, step: int, delay_ms: int, max_height: int
             height = await page_height(page, deadline)
             if y >= min(height, max_height):
                 stalls += 1
-                if stalls >= 3 or y >= max_height:
+                if stalls >= 2 or y >= max_height:
                     break
             else:
                 stalls = 0
