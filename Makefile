@@ -24,6 +24,7 @@ test: install
 
 bench: install
 	$(PY) bench/run.py
+	$(PY) bench/bench_extract.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -20,7 +20,7 @@ from agent import __version__
 from agent import screenshot as shots
 from agent.browser import launch
 from agent.errors import CaptureError, first_line
-from agent.records import build_record
+from agent.records import PRICE_HINTS_JS, build_record
 from agent.settings import Settings
 from agent.settle import NetworkWatch, page_height, scroll_through, wait_quiet
 from agent.warc import har_to_warc
@@ -189,6 +189,10 @@ class Capturer:
         text = await _guard(page.evaluate("() => document.body ? document.body.innerText : ''"),
                             artifact_deadline, "", warnings, "text")
         title = await _guard(page.title(), artifact_deadline, "", warnings, "title")
+        hints = None
+        if kind == "listing":
+            hints = await _guard(page.evaluate(PRICE_HINTS_JS), artifact_deadline, None, warnings,
+                                 "price hints")
         lap("dom")
         png = b""
         try:
@@ -208,7 +212,7 @@ class Capturer:
         meta = await _response_meta(response)
         if final_url != meta.get("response_url") and meta.get("response_url"):
             warnings.append(f"navigation: the page moved on to {final_url} after loading")
-        record = build_record(kind, html, final_url, status=meta["status"], title=title)
+        record = build_record(kind, html, final_url, status=meta["status"], title=title, hints=hints)
         manifest: dict[str, Any] = {
             "schema": SCHEMA,
             "target": {"url": url, "kind": kind},
@@ -241,12 +245,17 @@ class Capturer:
             Artifact("screenshot", png, MEDIA["screenshot"]),
             Artifact("html", html.encode("utf-8"), MEDIA["html"]),
             Artifact("text", text.encode("utf-8"), MEDIA["text"]),
-            Artifact("record", json.dumps(record, ensure_ascii=False, sort_keys=True, indent=1).encode("utf-8"),
-                     MEDIA["record"]),
+            Artifact("record", _json_bytes(record), MEDIA["record"]),
         ]
+        if hints is not None:
+            artifacts.append(Artifact("layout", _json_bytes({"price_hints": hints}), MEDIA["record"]))
         if not png:
             artifacts.pop(0)
         return manifest, artifacts, record, warnings
+
+
+def _json_bytes(obj: Any) -> bytes:
+    return json.dumps(obj, ensure_ascii=False, sort_keys=True, indent=1).encode("utf-8")
 
 
 async def _guard(coro: Any, deadline: float, default: Any, warnings: list[str], what: str) -> Any:

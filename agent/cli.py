@@ -130,6 +130,33 @@ def capture(env: Env, urls: tuple[str, ...], kind: str, as_json: bool, allow_fil
         sys.exit(1)
 
 
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--url", help="The address the pages were saved from (for site profiles, links).")
+@click.option("--kind", type=click.Choice(("listing",)), default="listing", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="One JSON record per file, in input order.")
+@common
+def extract(env: Env, files: tuple[Path, ...], url: str | None, kind: str, as_json: bool) -> None:
+    """Extract records from saved pages, offline. One bad file does not stop the others."""
+    from agent.offline import extract_file
+
+    failed = 0
+    for path in files:
+        record, error = extract_file(path, url)
+        if error is not None:
+            failed += 1
+            output.echo_err(f"jianyipai: error: {path}: {error}")
+            if as_json:
+                output.emit_json({"file": str(path), "error": error})
+            continue
+        if as_json:
+            output.emit_json({"file": str(path), **(record or {})})
+        else:
+            click.echo(output.record_text(str(path), record or {}))
+    if failed:
+        sys.exit(1)
+
+
 @cli.command(name="list")
 @click.option("--json", "as_json", is_flag=True, help="One JSON line per snapshot.")
 @click.option("--url", help="Only snapshots of this target URL.")
@@ -209,7 +236,6 @@ def demo_shop(env: Env, port: int, host: str) -> None:
     """Serve the embedded demo marketplace until Ctrl-C."""
     from agent.demoshop import serve
 
-    output.echo_err(f"demo shop on http://{host}:{port}/  (Ctrl-C to stop)")
     try:
         serve(host=host, port=port)
     except OSError as exc:

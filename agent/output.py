@@ -16,6 +16,9 @@ def emit_json(obj: Any) -> None:
 
 def price_text(record: dict[str, Any] | None) -> str:
     price = (record or {}).get("price")
+    rng = (record or {}).get("price_range")
+    if isinstance(rng, dict) and rng.get("min") and rng.get("max"):
+        return f"{rng['min']}-{rng['max']} {rng.get('currency') or ''}".strip()
     if isinstance(price, dict) and price.get("amount"):
         return f"{price['amount']} {price.get('currency') or ''}".strip()
     return "-"
@@ -39,8 +42,12 @@ def snapshot_text(snapshot_id: str, manifest: dict[str, Any], record: dict[str, 
         lines.append(f"tls        {tls.get('protocol')}  {tls.get('subject')}  issued by {tls.get('issuer')}")
     lines.append(f"title      {(record or {}).get('title') or manifest.get('title') or '-'}")
     lines.append(f"price      {price_text(record)}")
+    if (record or {}).get("removed"):
+        lines.append("removed    the page says the listing is gone")
     for promise in (record or {}).get("promises") or []:
         lines.append(f"promise    {promise.get('code')}: {promise.get('text')}")
+    for claim in (record or {}).get("claims") or []:
+        lines.append(f"claim      {', '.join(claim.get('flags') or [])}: {claim.get('text')}")
     for warning in manifest.get("warnings") or []:
         lines.append(f"warning    {warning}")
     lines.append("artifacts")
@@ -50,6 +57,30 @@ def snapshot_text(snapshot_id: str, manifest: dict[str, Any], record: dict[str, 
         lines.append(f"prev       {manifest['prev']}")
     if store_root:
         lines.append(f"store      {store_root}")
+    return "\n".join(lines)
+
+
+def record_text(source: str, record: dict[str, Any]) -> str:
+    """A saved page's record, for `extract` without --json."""
+    lines = [f"== {source}", f"title      {record.get('title') or '-'}",
+             f"price      {price_text(record)}"]
+    original = record.get("original_price")
+    if isinstance(original, dict) and original.get("amount"):
+        lines.append(f"original   {original['amount']} {original.get('currency') or ''}")
+    seller = record.get("seller") or {}
+    if seller.get("name"):
+        lines.append(f"seller     {seller['name']}")
+    for key in ("sku", "availability"):
+        if record.get(key):
+            lines.append(f"{key:<11}{record[key]}")
+    if record.get("removed"):
+        lines.append("removed    the page says the listing is gone")
+    for promise in record.get("promises") or []:
+        lines.append(f"promise    {promise.get('code')}: {promise.get('text')}")
+    for claim in record.get("claims") or []:
+        lines.append(f"claim      {', '.join(claim.get('flags') or [])}: {claim.get('text')}")
+    for warning in record.get("warnings") or []:
+        lines.append(f"warning    {warning}")
     return "\n".join(lines)
 
 

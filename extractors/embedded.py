@@ -1,0 +1,164 @@
+"""Field candidates from embedded JSON state (``window.rawData``, ``__NEXT_DATA__``...).
+
+Profiles name exact paths (``rawData.store.goods.minGroupPrice|cents``). Without a profile,
+a generic search looks for the product-like object: the dict with the most product keys
+(a title key, a price key, an id key) nearest the root.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from .fields import Candidate, availability_of, number_value, text_value
+from .jsobject import get_path
+from .money import Money, parse_price
+
+STRATEGY = "embedded-json"
+_TITLE = ("goodsName", "itemName", "skuName", "productName", "itemTitle", "goods_name",
+          "title", "name")
+_PRICE = ("salePrice", "finalPrice", "currentPrice", "promotionPrice", "activityPrice",
+          "minGroupPrice", "groupPrice", "jdPrice", "sale_price", "price", "p", "priceValue",
+          "minPrice")
+_ORIGINAL = ("originalPrice", "marketPrice", "linePrice", "listPrice", "op", "m",
+             "reservePrice", "original_price", "normalPrice")
+_SKU = ("skuId", "itemId", "goodsId", "productId", "item_id", "goods_id", "sku", "itemNumId",
+        "id")
+_SELLER = ("shopName", "sellerNick", "mallName", "storeName", "sellerName", "seller_name")
+_STOCK = ("stockState", "stock", "quantity", "inventory", "soldOut", "isOnSale", "stockDesc",
+          "availability")
+_MAX_NODES = 20000
+
+
+def _iter_dicts(value: Any, depth: int = 0, budget: list[int] | None = None):
+    budget = budget if budget is not None else [_MAX_NODES]
+    if depth > 12 or budget[0] <= 0:
+        return
+    budget[0] -= 1
+    if isinstance(value, dict):
+        yield value, depth
+        for v in value.values():
+            if isinstance(v, dict | list):
+                yield from _iter_dicts(v, depth + 1, budget)
+    elif isinstance(value, list):
+        for v in value[:200]:
+            if isinstance(v, dict | list):
+                yield from _iter_dicts(v, depth + 1, budget)
+
+
+def _first(node: dict[str, Any], keys: tuple[str, ...]) -> tuple[str, Any] | None:
+    for key in keys:
+        if key in node and node[key] not in (None, "", [], {}):
+            return key, node[key]
+    return None
+
+
+def _price(value: Any, currency: str | None, cents: bool = False) -> Money | None:
+    if isinstance(value, dict):
+        value = value.get("value") or value.get("amount") or value.get("price")
+    if isinstance(value, list):
+        value = value[0] if value else None
+    money = parse_price(value, currency) if value is not None else None
+    if money is None or money.amount <= 0:
+        return None
+    if cents:
+        money = Money(money.amount / Decimal(100), money.currency,
+                      money.max_amount / Decimal(100) if money.max_amount else None)
+    return money
+
+
+def _score(node: dict[str, Any]) -> int:
+    has_price = _first(node, _PRICE) is not None
+    has_title = _first(node, _TITLE[:-1]) is not None or (
+        has_price and isinstance(node.get("name"), str))
+    return 2 * has_price + 2 * has_title + (_first(node, _SKU) is not None) + (
+        _first(node, _ORIGINAL) is not None) + (_first(node, _SELLER) is not None)
+
+
+def _stock(node: dict[str, Any]) -> str | None:
+    hit = _first(node, _STOCK)
+    if hit is None:
+        return None
+    key, value = hit
+    if key == "stockState":  # JD: 33 / 40 in stock, 34 out of stock, 36 pre-order
+        return {33: "InStock", 40: "InStock", 34: "OutOfStock", 36: "PreOrder"}.get(
+            int(number_value(value) or 0))
+    if key == "soldOut":
+        return "OutOfStock" if value else "InStock"
+    if key == "isOnSale":
+        return "InStock" if value else "OutOfStock"
+    return availability_of(value)
+
+
+def generic_candidates(objects: dict[str, Any], currency: str | None) -> list[Candidate]:
+    """Candidates from the most product-like dict across all embedded objects."""
+    best: tuple[int, int, dict[str, Any]] | None = None
+    for root in objects.values():
+        for node, depth in _iter_dicts(root):
+            score = _score(node)
+            if score >= 4 and (best is None or (score, -depth) > (best[0], -best[1])):
+                best = (score, depth, node)
+    if best is None:
+        return []
+    node = best[2]
+    out: list[Candidate] = []
+    title = _first(node, _TITLE)
+    if title and text_value(title[1]):
+        out.append(Candidate("title", text_value(title[1]), STRATEGY, weight=2.0))
+    price = _first(node, _PRICE)
+    money = _price(price[1], currency) if price else None
+    if money:
+        out.append(Candidate("price", money, STRATEGY, "range" if money.max_amount else "price",
+                             price[0] if price else None, 2.5))
+    original = _first(node, _ORIGINAL)
+    money = _price(original[1], currency) if original else None
+    if money:
+        out.append(Candidate("original_price", money, STRATEGY, "original", original[0], 2.5))
+    sku = _first(node, _SKU)
+    if sku and text_value(sku[1]):
+        out.append(Candidate("sku", text_value(sku[1]), STRATEGY, weight=2.0))
+    seller = _first(node, _SELLER)
+    if seller and text_value(seller[1]):
+        out.append(Candidate("seller", {"name": text_value(seller[1]), "url": None}, STRATEGY))
+    stock = _stock(node)
+    if stock:
+        out.append(Candidate("availability", stock, STRATEGY, weight=2.0))
+    return out
+
+
+def path_candidates(objects: dict[str, Any], paths: dict[str, list[str]],
+                    currency: str | None, strategy: str) -> list[Candidate]:
+    """Candidates from a profile's ``[embedded]`` paths; ``|cents`` divides by 100."""
+    out: list[Candidate] = []
+    for field, entries in paths.items():
+        for entry in entries:
+            path, _, modifier = entry.partition("|")
+            value = get_path(objects, path.strip())
+            if value is None:
+                continue
+            if field in ("price", "original_price"):
+                money = _price(value, currency, cents=modifier.strip() == "cents")
+                if money:
+                    role = "original" if field == "original_price" else (
+                        "range" if money.max_amount else "price")
+                    out.append(Candidate(field, money, strategy, role, path.rsplit(".", 1)[-1],
+                                         4.0))
+                    break
+            elif field == "availability":
+                avail = availability_of(value) if modifier.strip() != "soldout" else (
+                    "OutOfStock" if value else "InStock")
+                if avail:
+                    out.append(Candidate(field, avail, strategy, weight=4.0))
+                    break
+            elif field == "seller":
+                name = text_value(value)
+                if name:
+                    out.append(Candidate(field, {"name": name, "url": None}, strategy,
+                                         weight=4.0))
+                    break
+            else:
+                text = text_value(value)
+                if text:
+                    out.append(Candidate(field, text, strategy, weight=4.0))
+                    break
+    return out

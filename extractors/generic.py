@@ -1,0 +1,274 @@
+"""The generic fallback: read what the page displays, without site knowledge.
+
+Title: the first ``<h1>``, else ``<title>`` without the shop suffix. Prices: every
+price-looking text in the body, with the label next to it (券后价, 到手价, 原价, "List
+Price"...) and whether it is struck through (``<del>``, ``<s>``, ``line-through``). The
+price is the best-labelled one nearest the title; struck or 原价-labelled ones are
+original prices; 运费/优惠券/省 amounts are not product prices at all.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from lxml import etree
+
+from .fields import Candidate, availability_of
+from .html import SKIP, clean, element_text, meta, tag_of
+from .money import Money, find_prices
+
+STRATEGY = "generic"
+_FINAL = re.compile(r"券后价?|到手价?|折后价|预估到手|领券后|用券后|final price|after coupon",
+                    re.I)
+_SALE = re.compile(r"活动价|促销价|秒杀价|拼单价|拼团价|团购价|现价|售价|价格|特价|会员价|优惠价|"
+                   r"京东价|淘宝价|sale price|our price|deal price|\bprice\b|\bnow\b", re.I)
+_ORIGINAL = re.compile(r"原价|划线价|市场价|参考价|吊牌价|专柜价|指导价|零售价|门市价|单独购买|"
+                       r"list price|was\b|msrp|rrp|typical price|retail price|regular price",
+                       re.I)
+_NOT_PRICE = re.compile(r"运费|邮费|快递费|满\s*\d|减\s*$|优惠券|\d+元券|券$|省|节省|立减|"
+                        r"直降|定金|尾款|每期|分期|/月|/期|红包|积分|返现|shipping|delivery|"
+                        r"save|off\b|coupon|per month|/mo\b|deposit", re.I)
+_STRUCK_CLASS = re.compile(r"line-?through|\bdel\b|strike|origin|old-?price|was-?price|"
+                           r"market|line-?price|list-?price|a-text-price", re.I)
+_PRICE_CLASS = re.compile(r"price|jiage|money|amount", re.I)
+_ELSEWHERE = re.compile(r"recommend|related|similar|guess|also|footer|cart-|coupon|"
+                        r"you-may|bundle|accessor|猜你|推荐", re.I)
+_TITLE_SPLIT = re.compile(r"\s*(?:[-_|–—]\s*(?:淘宝|天猫|京东|拼多多|Amazon|tmall|taobao|jd)"
+                          r"[^-_|]*|"
+                          r"【[^】]*】.*|\s[-|–—]\s.*)$", re.I)
+_REMOVED = re.compile(
+    r"商品已下架|该商品已下架|此商品已下架|宝贝已下架|已下架|商品不存在|宝贝不存在|商品已失效|"
+    r"该商品已下柜|商品已删除|已经下架|listing (?:was |has been )?removed|"
+    r"no longer available|this item is no longer|item (?:was |has been )?removed|"
+    r"product (?:is )?discontinued", re.I)
+_SELLER_CLASS = re.compile(r"shop-?name|store-?name|seller|mall-?name|shopname|storename|"
+                           r"merchant", re.I)
+_SPEC_CLASS = re.compile(r"param|spec|attr|attribute|detail-list|parameter|规格", re.I)
+
+
+@dataclass
+class PriceSeen:
+    money: Money
+    label: str
+    struck: bool
+    index: int
+    priceish: bool
+    elsewhere: bool
+    text: str
+
+
+def _classes(el: etree._Element) -> str:
+    return f"{el.get('class') or ''} {el.get('id') or ''} {el.get('style') or ''}"
+
+
+def _ancestors(el: etree._Element, n: int) -> list[etree._Element]:
+    out = [el]
+    while len(out) <= n and out[-1].getparent() is not None:
+        out.append(out[-1].getparent())
+    return out
+
+
+def _is_struck(el: etree._Element) -> bool:
+    return tag_of(el) in ("del", "s", "strike") or bool(_STRUCK_CLASS.search(_classes(el)))
+
+
+def _struck(el: etree._Element, token: str) -> bool:
+    """The token is struck when its element, an ancestor, or the descendant holding it is."""
+    if any(_is_struck(a) for a in _ancestors(el, 3)):
+        return True
+    token = token.strip()
+    return any(_is_struck(d) and token in element_text(d) for d in el.iterdescendants())
+
+
+def find_title(tree: etree._Element) -> tuple[str | None, etree._Element | None, str]:
+    for h1 in tree.iter("h1"):
+        text = element_text(h1)
+        if 2 <= len(text) <= 300:
+            return text, h1, "h1"
+    title = tree.find(".//title")
+    text = element_text(title) if title is not None else ""
+    text = _TITLE_SPLIT.sub("", text) or text
+    return (text or None), None, "title"
+
+
+def _price_elements(body: etree._Element, limit: int = 4000) -> list[tuple[int, etree._Element]]:
+    """Elements (with document index) whose own text holds a digit, scripts skipped."""
+    out: list[tuple[int, etree._Element]] = []
+    walker = etree.iterwalk(body, events=("start",))
+    for index, (_, el) in enumerate(walker):
+        tag = tag_of(el)
+        if not tag or tag in SKIP:
+            walker.skip_subtree()
+            continue
+        if el.text and any(c.isdigit() for c in el.text):
+            out.append((index, el))
+        parent = el.getparent()
+        if el.tail and parent is not None and any(c.isdigit() for c in el.tail):
+            out.append((index, parent))
+        if len(out) >= limit:
+            break
+    return out
+
+
+def _label(el: etree._Element, text: str, start: int) -> str:
+    before = text[:start].strip()
+    if len(before) < 2:
+        prev = el.getprevious()
+        if prev is not None:
+            before = element_text(prev)[-16:] + before
+        else:
+            parent = el.getparent()
+            if parent is not None and parent.text:
+                before = clean(parent.text)[-16:] + before
+    return before[-16:]
+
+
+def displayed_prices(tree: etree._Element, currency: str | None,
+                     title_el: etree._Element | None) -> list[PriceSeen]:
+    body = tree.find("body")
+    if body is None:
+        return []
+    seen: list[PriceSeen] = []
+    done: set[etree._Element] = set()
+    for index, el in _price_elements(body):
+        box = el
+        for candidate in _ancestors(el, 2):
+            if tag_of(candidate) in ("body", "html") or len(element_text(candidate)) > 60:
+                break
+            box = candidate
+            if find_prices(element_text(candidate), currency):
+                break
+        if box in done:
+            continue
+        done.add(box)
+        text = element_text(box)
+        for money, start, end in find_prices(text, currency):
+            label = _label(box, text, start)
+            after = text[end:end + 6]
+            if _NOT_PRICE.search(label[-8:]) or re.match(r"\s*(?:券|优惠|off)", after, re.I):
+                continue
+            classes = " ".join(_classes(a) for a in _ancestors(box, 2))
+            far = " ".join(_classes(a) for a in _ancestors(box, 8))
+            seen.append(PriceSeen(money, label, _struck(box, text[start:end]), index,
+                                  bool(_PRICE_CLASS.search(classes)),
+                                  bool(_ELSEWHERE.search(far)), text[start:end]))
+    return seen
+
+
+def _index_of(tree: etree._Element, target: etree._Element | None) -> int:
+    if target is None:
+        return 0
+    body = tree.find("body")
+    for index, el in enumerate(body.iter() if body is not None else []):
+        if el is target:
+            return index
+    return 0
+
+
+def price_candidates(tree: etree._Element, currency: str | None,
+                     title_el: etree._Element | None) -> list[Candidate]:
+    """Displayed price (best scored) and original price candidates."""
+    seen = displayed_prices(tree, currency, title_el)
+    if not seen:
+        return []
+    anchor = _index_of(tree, title_el)
+    scored: list[tuple[float, PriceSeen, str]] = []
+    for p in seen:
+        original = p.struck or bool(_ORIGINAL.search(p.label[-14:]))
+        role = "original" if original else ("range" if p.money.max_amount else "price")
+        score = 1.0
+        if _FINAL.search(p.label[-14:]):
+            score += 3
+        elif _SALE.search(p.label[-14:]):
+            score += 1.5
+        score += 1.0 if p.priceish else 0
+        score -= 3 if p.elsewhere else 0
+        distance = abs(p.index - anchor) if title_el is not None else p.index / 4
+        score -= min(distance / 40, 2.5)
+        scored.append((score, p, role))
+    out: list[Candidate] = []
+    prices = sorted((s for s in scored if s[2] != "original"), key=lambda s: -s[0])
+    for rank, (_score, p, role) in enumerate(prices[:6]):
+        weight = (3.5 if p.priceish or _FINAL.search(p.label) or _SALE.search(p.label)
+                  else 2.0) if rank == 0 else 0.5
+        out.append(Candidate("price", p.money, STRATEGY, role, p.label or None, weight))
+    originals = sorted((s for s in scored if s[2] == "original"), key=lambda s: -s[0])
+    for rank, (_score, p, _) in enumerate(originals[:3]):
+        out.append(Candidate("original_price", p.money, STRATEGY, "original",
+                             p.label or ("struck" if p.struck else None),
+                             3.0 if rank == 0 else 0.5))
+    return out
+
+
+def removed_phrase(lines: list[str]) -> str | None:
+    for line in lines[:3000]:
+        if len(line) <= 80:
+            m = _REMOVED.search(line)
+            if m:
+                return m.group(0)
+    return None
+
+
+def availability_candidates(lines: list[str]) -> list[Candidate]:
+    for line in lines[:3000]:
+        if len(line) <= 24:
+            avail = availability_of(line)
+            if avail and avail != "InStock":
+                return [Candidate("availability", avail, STRATEGY, weight=1.5)]
+    for line in lines[:3000]:
+        if len(line) <= 16 and availability_of(line) == "InStock":
+            return [Candidate("availability", "InStock", STRATEGY, weight=1.0)]
+    return []
+
+
+def seller_candidates(tree: etree._Element) -> list[Candidate]:
+    body = tree.find("body")
+    if body is None:
+        return []
+    for el in body.iter():
+        if not isinstance(el.tag, str) or not _SELLER_CLASS.search(_classes(el)):
+            continue
+        text = element_text(el)
+        text = re.sub(r"^(?:店铺|商家|卖家|Sold by|Seller|Store|进店逛逛)\s*[:：]?\s*", "", text,
+                      flags=re.I)
+        if 1 < len(text) <= 40:
+            link = el if tag_of(el) == "a" else el.find(".//a")
+            url = link.get("href") if link is not None else None
+            return [Candidate("seller", {"name": text, "url": url}, STRATEGY, weight=1.0)]
+    return []
+
+
+def specs_of(tree: etree._Element, limit: int = 100) -> dict[str, str]:
+    """Key/value pairs from spec tables, ``<dl>`` lists and ``key：value`` items."""
+    specs: dict[str, str] = {}
+    body = tree.find("body")
+    if body is None:
+        return specs
+    for el in body.iter("tr", "dl", "li"):
+        if len(specs) >= limit:
+            break
+        tag = tag_of(el)
+        if tag == "tr":
+            cells = [element_text(c) for c in el if tag_of(c) in ("td", "th")]
+            if len(cells) == 2 and 0 < len(cells[0]) <= 30 and 0 < len(cells[1]) <= 200:
+                specs.setdefault(cells[0].rstrip(":："), cells[1])
+        elif tag == "dl":
+            for dt in el.iter("dt"):
+                dd = dt.getnext()
+                if dd is not None and tag_of(dd) == "dd":
+                    key, value = element_text(dt).rstrip(":："), element_text(dd)
+                    if 0 < len(key) <= 30 and 0 < len(value) <= 200:
+                        specs.setdefault(key, value)
+        else:
+            parent = el.getparent()
+            if parent is None or not _SPEC_CLASS.search(_classes(parent)):
+                continue
+            m = re.match(r"^([^:：]{1,20})[:：]\s*(.{1,200})$", element_text(el))
+            if m:
+                specs.setdefault(m.group(1).strip(), m.group(2).strip())
+    return specs
+
+
+def description(tree: etree._Element) -> str | None:
+    return meta(tree, "description", "og:description")

@@ -1,0 +1,163 @@
+"""Locate and parse the JSON state that shops assign in ``<script>`` elements.
+
+``window.__INITIAL_STATE__ = {...}``, ``var g_config = {...}``, ``window.rawData = {...};``,
+``x = JSON.parse("...")`` and ``<script type="application/json" id="__NEXT_DATA__">`` are
+found; the object is parsed with :mod:`json` (``raw_decode`` from its first brace). When
+strict JSON fails, a balanced-brace scan plus a light JS-to-JSON rewrite (unquoted keys,
+single quotes, trailing commas, ``undefined``) is tried.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+_ASSIGN = re.compile(
+    r"(?:^|[;\s,(])(?:var\s+|let\s+|const\s+)?((?:window|self|globalThis)?\.?"
+    r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*|\[['\"][\w$]+['\"]\])*)\s*=\s*"
+    r"(JSON\.parse\(|[{\[])"
+)
+_DECODER = json.JSONDecoder()
+MAX_SCRIPT = 8_000_000
+
+
+def _balanced(text: str, start: int) -> str | None:
+    """The ``{...}``/``[...]`` starting at ``start``, respecting JS strings; None if open."""
+    depth = 0
+    quote = ""
+    i = start
+    n = len(text)
+    while i < n:
+        ch = text[i]
+        if quote:
+            if ch == "\\":
+                i += 2
+                continue
+            if ch == quote:
+                quote = ""
+        elif ch in "\"'`":
+            quote = ch
+        elif ch in "{[":
+            depth += 1
+        elif ch in "}]":
+            depth -= 1
+            if depth == 0:
+                return text[start:i + 1]
+        i += 1
+    return None
+
+
+_JS_TOKENS = re.compile(
+    r"\"(?:\\.|[^\"\\])*\"|'(?:\\.|[^'\\])*'|"
+    r"(?P<key>[{,]\s*)(?P<name>[A-Za-z_$][\w$]*)(?P<colon>\s*:)|"
+    r"(?P<trail>,)(?=\s*[}\]])|(?P<undef>\bundefined\b|!0|!1)"
+)
+
+
+def js_to_json(js: str) -> str:
+    """Rewrite a JS object literal into JSON (best effort)."""
+    def repl(m: re.Match[str]) -> str:
+        tok = m.group(0)
+        if m.group("key") is not None:
+            return f'{m.group("key")}"{m.group("name")}"{m.group("colon")}'
+        if m.group("trail"):
+            return ""
+        if m.group("undef"):
+            return {"undefined": "null", "!0": "true", "!1": "false"}[tok]
+        if tok.startswith("'"):
+            body = tok[1:-1].replace('\\"', '"').replace("\\'", "'").replace('"', '\\"')
+            return f'"{body}"'
+        return tok
+    return _JS_TOKENS.sub(repl, js)
+
+
+def _parse_at(text: str, start: int) -> Any:
+    try:
+        return _DECODER.raw_decode(text, start)[0]
+    except ValueError:
+        pass
+    chunk = _balanced(text, start)
+    if chunk is None:
+        return None
+    try:
+        return json.loads(js_to_json(chunk))
+    except ValueError:
+        return None
+
+
+def _json_parse_call(text: str, start: int) -> Any:
+    """``JSON.parse("...")``: decode the string literal, then the JSON in it."""
+    m = re.match(r"\s*(['\"])", text[start:start + 10])
+    if not m:
+        return None
+    literal = _balanced_string(text, start + m.start(1))
+    if literal is None:
+        return None
+    try:
+        inner = json.loads(literal if literal[0] == '"' else js_to_json(literal))
+        return json.loads(inner)
+    except (ValueError, TypeError):
+        return None
+
+
+def _balanced_string(text: str, start: int) -> str | None:
+    quote = text[start]
+    i = start + 1
+    while i < len(text):
+        if text[i] == "\\":
+            i += 2
+            continue
+        if text[i] == quote:
+            return text[start:i + 1]
+        i += 1
+    return None
+
+
+def _root_name(target: str) -> str:
+    target = re.sub(r"\[['\"]([\w$]+)['\"]\]", r".\1", target)
+    return target.rsplit(".", 1)[-1]
+
+
+def script_objects(scripts: list[tuple[dict[str, str], str]]) -> dict[str, Any]:
+    """Parse every JSON state object in ``(attributes, script text)`` pairs, by root name."""
+    found: dict[str, Any] = {}
+    for n, (attrs, body) in enumerate(scripts):
+        if len(body) > MAX_SCRIPT:
+            continue
+        kind = (attrs.get("type") or "").lower()
+        if "json" in kind and "ld+json" not in kind:
+            try:
+                found[attrs.get("id") or f"json{n}"] = json.loads(body)
+            except ValueError:
+                pass
+            continue
+        if kind and "javascript" not in kind and "ecmascript" not in kind:
+            continue
+        for m in _ASSIGN.finditer(body):
+            name = _root_name(m.group(1))
+            if name in found:
+                continue
+            if m.group(2).startswith("JSON"):
+                value = _json_parse_call(body, m.end())
+            else:
+                value = _parse_at(body, m.end() - 1)
+            if isinstance(value, dict | list) and value:
+                found[name] = value
+    return found
+
+
+def get_path(root: dict[str, Any], path: str) -> Any:
+    """``rawData.store.goods.0.price`` from the parsed objects; None when absent."""
+    value: Any = root
+    for part in path.split("."):
+        if isinstance(value, dict):
+            value = value.get(part)
+        elif isinstance(value, list) and part.lstrip("-").isdigit():
+            idx = int(part)
+            value = value[idx] if -len(value) <= idx < len(value) else None
+        else:
+            return None
+        if value is None:
+            return None
+    return value

@@ -1,0 +1,113 @@
+"""Apply a site profile (see ``profiles/``) to a page: selectors, URL patterns, state paths."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bs4 import BeautifulSoup
+from lxml import etree
+
+from .embedded import path_candidates
+from .fields import Candidate, availability_of, text_value
+from .html import clean, element_text
+from .money import parse_price
+from .profiles import Profile
+
+
+class Selectors:
+    """CSS (soupsieve over BeautifulSoup, built on first use) and XPath (lxml) lookups."""
+
+    def __init__(self, html: str, tree: etree._Element) -> None:
+        self._html = html
+        self._tree = tree
+        self._soup: BeautifulSoup | None = None
+
+    def _css(self, selector: str) -> list[Any]:
+        if self._soup is None:
+            self._soup = BeautifulSoup(self._html, "lxml")
+        try:
+            return list(self._soup.select(selector, limit=5))
+        except Exception:  # soupsieve raises its own SelectorSyntaxError
+            return []
+
+    def values(self, spec: str) -> list[str]:
+        """Texts (or attribute values with ``sel @attr``) for one selector spec."""
+        spec = spec.strip()
+        attr = None
+        if " @" in spec:
+            spec, attr = spec.rsplit(" @", 1)
+        if spec.startswith("xpath:"):
+            try:
+                found = self._tree.xpath(spec[6:])
+            except etree.XPathError:
+                return []
+            out = []
+            for item in found if isinstance(found, list) else [found]:
+                if isinstance(item, etree._Element):
+                    out.append(item.get(attr) if attr else element_text(item))
+                else:
+                    out.append(str(item))
+            return [clean(v) for v in out if v and clean(v)]
+        out = []
+        for el in self._css(spec):
+            value = el.get(attr) if attr else el.get_text("", strip=False)
+            if isinstance(value, list):
+                value = " ".join(value)
+            if value and clean(value):
+                out.append(clean(value))
+        return out
+
+    def first(self, specs: list[str]) -> str | None:
+        for spec in specs:
+            values = self.values(spec)
+            if values:
+                return values[0]
+        return None
+
+    def exists(self, specs: list[str]) -> bool:
+        return any(self.values(spec) or self._present(spec) for spec in specs)
+
+    def _present(self, spec: str) -> bool:
+        return not spec.startswith("xpath:") and bool(self._css(spec.split(" @")[0]))
+
+
+def profile_candidates(profile: Profile, sel: Selectors, url: str | None,
+                       objects: dict[str, Any], currency: str | None
+                       ) -> tuple[list[Candidate], bool]:
+    """Candidates from one profile, and whether its ``removed`` selectors matched."""
+    strategy = f"profile:{profile.name}"
+    out: list[Candidate] = []
+    s = profile.selectors
+    for field in ("title", "sku", "shipping"):
+        value = sel.first(s.get(field, []))
+        if value:
+            out.append(Candidate(field, value, strategy, weight=6.0))
+    for field, role in (("price", "price"), ("original_price", "original")):
+        for spec in s.get(field, []):
+            money = next((m for m in (parse_price(v, currency) for v in sel.values(spec))
+                          if m is not None and m.amount > 0), None)
+            if money is not None:
+                role_here = "range" if money.max_amount is not None and role == "price" else role
+                out.append(Candidate(field, money, strategy, role_here, weight=6.0))
+                break
+    seller = sel.first(s.get("seller", []))
+    if seller:
+        out.append(Candidate("seller", {"name": seller, "url": sel.first(s.get("seller_url", []))},
+                             strategy, weight=6.0))
+    avail_text = sel.first(s.get("availability", []))
+    avail = availability_of(avail_text)
+    if avail:
+        out.append(Candidate("availability", avail, strategy, weight=6.0))
+    for spec in s.get("images", []):
+        for value in sel.values(spec):
+            out.append(Candidate("images", value, strategy))
+    if profile.sku_from_url and url:
+        m = profile.sku_from_url.search(url)
+        if m and text_value(m.group(1)):
+            out.append(Candidate("sku", m.group(1), strategy, weight=5.0))
+    state = path_candidates(objects, profile.embedded, currency, strategy)
+    for cand in state:
+        cand.family = "state"
+    out.extend(state)
+    removed = bool(s.get("removed")) and sel.exists(s.get("removed", []))
+    return out, removed
