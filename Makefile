@@ -28,3 +28,6 @@ bench: install
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache
+
+lint: install
+	$(VENV)/bin/ruff check agent storage extractors tests bench

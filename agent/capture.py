@@ -11,7 +11,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -53,11 +53,11 @@ class Capture:
 
 
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def rfc3339(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 class Laps:
@@ -131,7 +131,7 @@ class Capturer:
             finally:
                 try:
                     await asyncio.wait_for(context.close(), 30)
-                except (asyncio.TimeoutError, TimeoutError):
+                except TimeoutError:
                     pass
             har = _read_har(har_path)
 
@@ -293,7 +293,7 @@ async def _response_meta(response: Any) -> dict[str, Any]:
 
 def _tls(details: dict[str, Any]) -> dict[str, Any]:
     def when(ts: Any) -> str | None:
-        return rfc3339(datetime.fromtimestamp(ts, timezone.utc)) if ts else None
+        return rfc3339(datetime.fromtimestamp(ts, UTC)) if ts else None
 
     return {
         "protocol": details.get("protocol"),

@@ -79,7 +79,7 @@ async def scroll_through(page: Any, *, step: int, delay_ms: int, max_height: int
                 warnings.append("scroll: stopped at the time bound before the bottom of the page")
                 break
         await _bounded(page.evaluate("() => window.scrollTo(0, 0)"), deadline)
-    except (asyncio.TimeoutError, TimeoutError):
+    except TimeoutError:
         warnings.append("scroll: stopped at the time bound before the bottom of the page")
     except Exception as exc:  # the page navigated or closed under us
         warnings.append(f"scroll: interrupted ({first_line(exc)})")
@@ -99,7 +99,7 @@ async def wait_quiet(page: Any, net: NetworkWatch, *, quiet_ms: int, deadline: f
             if net_ok and dom_ok:
                 return []
             await asyncio.sleep(0.05)
-    except (asyncio.TimeoutError, TimeoutError):
+    except TimeoutError:
         pass
     except Exception as exc:
         return [f"settle: interrupted ({first_line(exc)})"]

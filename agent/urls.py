@@ -29,7 +29,7 @@ def check_url(url: str, *, allow_file: bool = False) -> str:
     if not parts.hostname:
         raise UsageError(f"not a URL (no host): {url!r}")
     try:
-        parts.port
+        _ = parts.port  # raises on a port that is not a number in range
     except ValueError:
         raise UsageError(f"not a URL (bad port): {url!r}") from None
     return raw

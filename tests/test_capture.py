@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import colorsys
-import gzip
 import hashlib
 import io
 import json
@@ -134,12 +133,12 @@ def test_batch_reuses_one_browser_and_one_failure_does_not_stop_it(shop, store_d
     result = capture(store_dir, *urls, config=fast_config)
     assert result.code == 1
     lines = result.json_lines()
-    assert [l["target"]["url"] for l in lines] == [urls[0], urls[2]]
+    assert [x["target"]["url"] for x in lines] == [urls[0], urls[2]]
     assert "connection refused" in result.err
     assert "1 of 3 URLs could not be captured" in result.err
     assert lines[1]["prev"] == lines[0]["id"]
     listed = run_cli("list", "--json", store=store_dir).json_lines()
-    assert [l["id"] for l in listed] == [lines[1]["id"], lines[0]["id"]]
+    assert [x["id"] for x in listed] == [lines[1]["id"], lines[0]["id"]]
 
 
 def test_very_tall_page_is_stitched_and_covers_every_block(shop, store_dir, fast_config) -> None:
@@ -155,8 +154,8 @@ def test_very_tall_page_is_stitched_and_covers_every_block(shop, store_dir, fast
     found = []
     for y in range(0, image.height, 250):
         r, g, b = (c / 255 for c in image.getpixel((image.width // 4, y)))
-        h, l, s_ = colorsys.rgb_to_hls(r, g, b)
-        if s_ > 0.3 and 0.55 < l < 0.85:
+        h, light, s_ = colorsys.rgb_to_hls(r, g, b)
+        if s_ > 0.3 and 0.55 < light < 0.85:
             hue = round(h * 360) % 360
             if not found or found[-1] != hue:
                 found.append(hue)
@@ -231,7 +230,7 @@ def test_downloads_are_never_saved(shop, store_dir, fast_config, tmp_path) -> No
     [line] = result.json_lines()
     with Store(store_dir, create=False) as s:
         sizes = {name: art["size"] for name, art in line["artifacts"].items()}
-        assert set(sizes) == {"screenshot", "html", "text", "warc", "record"}
+        assert set(sizes) == {"screenshot", "html", "text", "warc", "record", "layout"}
         pdf_magic = b"%PDF"
         for name in sizes:
             if name != "warc":

@@ -2,13 +2,11 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
@@ -28,7 +26,7 @@ def two_snapshots(shop, tmp_path_factory):
 def test_list_is_newest_first(two_snapshots) -> None:
     store, (first, second) = two_snapshots
     listed = run_cli("list", "--json", store=store).json_lines()
-    assert [l["id"] for l in listed] == [second["id"], first["id"]]
+    assert [x["id"] for x in listed] == [second["id"], first["id"]]
     human = run_cli("list", store=store)
     assert human.code == 0
     assert human.out.splitlines()[0].startswith(second["id"][:12])

@@ -24,7 +24,7 @@ def test_one_line_per_file_in_input_order_errors_included(tmp_path: Path) -> Non
     assert [line["file"] for line in lines] == list(map(str, files))
     assert [("error" in line) for line in lines] == [False, True, True, True, False]
     assert "Traceback" not in result.err
-    assert len([l for l in result.err.splitlines() if l.startswith("jianyipai: error:")]) == 3
+    assert len([e for e in result.err.splitlines() if e.startswith("jianyipai: error:")]) == 3
     gbk_expected = json.loads((CORPUS / "gbk_page.expected.json").read_text("utf-8"))
     assert lines[4]["title"] == gbk_expected["title"]
     assert lines[4]["encoding"] in ("gb18030", "gbk")

@@ -1,0 +1,97 @@
+"""capture and extract: making snapshots and records."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from agent import output
+from agent.cli import cli
+from agent.cli.base import Env, common
+from agent.errors import UsageError
+
+KINDS = ("listing", "chat", "page")
+
+
+@cli.command()
+@click.argument("urls", nargs=-1, required=True)
+@click.option("--kind", type=click.Choice(KINDS), default="listing", show_default=True,
+              help="What the page is: a product listing, a chat with a seller, any page.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON line per snapshot on stdout.")
+@click.option("--allow-file", is_flag=True, help="Allow file:// URLs (refused by default).")
+@click.option("--browser-path", help="Chromium executable to use.")
+@click.option("--timeout", type=float, help="Seconds one capture may take (default 60).")
+@common
+def capture(env: Env, urls: tuple[str, ...], kind: str, as_json: bool, allow_file: bool,
+            browser_path: str | None, timeout: float | None) -> None:
+    """Capture each URL as an immutable snapshot."""
+    from agent.batch import run_capture
+    from agent.progress import Progress
+    from agent.urls import check_url
+
+    env.settings.override("browser", "path", browser_path)
+    env.settings.override("capture", "timeout", timeout)
+    checked: list[str] = []
+    bad = 0
+    for url in urls:
+        try:
+            checked.append(check_url(url, allow_file=allow_file))
+        except UsageError as exc:
+            output.echo_err(f"jianyipai: error: {exc}")
+            bad += 1
+    if not checked:
+        sys.exit(2)
+    store = env.store()
+    progress = Progress(len(checked))
+
+    def done(outcome: Any) -> None:
+        if outcome.error:
+            progress.finish(outcome.url, outcome.error, ok=False)
+            return
+        m = outcome.manifest
+        progress.finish(outcome.url, f"snapshot {outcome.snapshot_id[:12]} (status {m.get('status')},"
+                                     f" {m.get('duration_s')} s, {len(m.get('warnings') or [])} warnings)")
+        if as_json:
+            output.emit_json({**m, "id": outcome.snapshot_id, "record": outcome.record})
+
+    outcomes = run_capture(env.settings, store, checked, kind, on_start=progress.start, on_done=done)
+    progress.close()
+    if not as_json:
+        for o in outcomes:
+            if o.snapshot_id:
+                click.echo(output.snapshot_text(o.snapshot_id, o.manifest or {}, o.record, str(store.root)))
+                click.echo()
+    failed = bad + sum(1 for o in outcomes if o.error)
+    if failed:
+        if len(urls) > 1:
+            output.echo_err(f"jianyipai: {failed} of {len(urls)} URLs could not be captured")
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--url", help="The address the pages were saved from (for site profiles, links).")
+@click.option("--kind", type=click.Choice(("listing",)), default="listing", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="One JSON record per file, in input order.")
+@common
+def extract(env: Env, files: tuple[Path, ...], url: str | None, kind: str, as_json: bool) -> None:
+    """Extract records from saved pages, offline. One bad file does not stop the others."""
+    from agent.offline import extract_file
+
+    failed = 0
+    for path in files:
+        record, error = extract_file(path, url)
+        if error is not None:
+            failed += 1
+            output.echo_err(f"jianyipai: error: {path}: {error}")
+            if as_json:
+                output.emit_json({"file": str(path), "error": error})
+            continue
+        if as_json:
+            output.emit_json({"file": str(path), **(record or {})})
+        else:
+            click.echo(output.record_text(str(path), record or {}))
+    if failed:
+        sys.exit(1)

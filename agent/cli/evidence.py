@@ -1,0 +1,2 @@
+"""Commands of later issues register here or in modules of their own."""
+from __future__ import annotations

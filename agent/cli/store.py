@@ -1,0 +1,83 @@
+"""list, show, artifact, verify: reading the store."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from agent import output
+from agent.cli import cli
+from agent.cli.base import Env, common
+from agent.errors import UsageError
+
+
+@cli.command(name="list")
+@click.option("--json", "as_json", is_flag=True, help="One JSON line per snapshot.")
+@click.option("--url", help="Only snapshots of this target URL.")
+@common
+def list_(env: Env, as_json: bool, url: str | None) -> None:
+    """Snapshots, newest first."""
+    for summary in env.store(create=False).summaries(url):
+        if as_json:
+            output.emit_json(summary)
+        else:
+            click.echo(output.summary_line(summary))
+
+
+@cli.command()
+@click.argument("snapshot")
+@click.option("--json", "as_json", is_flag=True, help="The manifest, with id and record, as JSON.")
+@common
+def show(env: Env, snapshot: str, as_json: bool) -> None:
+    """One snapshot (a unique id prefix works)."""
+    store = env.store(create=False)
+    snapshot_id, manifest = store.manifest(snapshot)
+    record = store.record(snapshot_id)
+    if as_json:
+        output.emit_json({**manifest, "id": snapshot_id, "record": record})
+    else:
+        click.echo(output.snapshot_text(snapshot_id, manifest, record))
+
+
+@cli.command()
+@click.argument("snapshot")
+@click.argument("name")
+@click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file instead of stdout.")
+@common
+def artifact(env: Env, snapshot: str, name: str, out: Path | None) -> None:
+    """The bytes of one artifact (screenshot, html, text, warc, record, manifest)."""
+    data = env.store(create=False).artifact(snapshot, name)
+    if out is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    if out.exists():
+        raise UsageError(f"{out} exists; not overwriting it")
+    try:
+        out.write_bytes(data)
+    except OSError as exc:
+        raise UsageError(f"cannot write {out}: {exc.strerror}") from None
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="The report as one JSON object.")
+@common
+def verify(env: Env, as_json: bool) -> None:
+    """Re-hash every blob and manifest and walk the chain."""
+    from storage.verify import verify as run_verify
+
+    report = run_verify(env.store(create=False))
+    if as_json:
+        output.emit_json({"ok": report.ok, "snapshots": report.snapshots, "blobs": report.blobs,
+                          "problems": [vars(p) for p in report.problems], "notes": report.notes})
+    else:
+        for note in report.notes:
+            output.echo_err(f"note: {note}")
+        for problem in report.problems:
+            click.echo(f"BROKEN {problem}")
+        state = "ok" if report.ok else f"{len(report.problems)} problems"
+        click.echo(f"{state}: {report.snapshots} snapshots, {report.blobs} blobs checked in {env.store_dir}")
+    if not report.ok:
+        sys.exit(1)
