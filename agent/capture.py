@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from agent import __version__
+from agent import __version__, chatcapture
 from agent import screenshot as shots
 from agent.browser import launch
 from agent.errors import CaptureError, first_line
@@ -173,7 +173,11 @@ class Capturer:
         lap("load")
 
         settle_end = min(deadline, time.monotonic() + s.get("capture", "settle") + 30)
-        if s.get("capture", "scroll"):
+        chat_info: dict[str, Any] | None = None
+        if kind == "chat":
+            chat_info, chat_warnings = await chatcapture.load_history(page, deadline=settle_end, settings=s)
+            warnings += chat_warnings
+        elif s.get("capture", "scroll"):
             warnings += await scroll_through(
                 page, step=max(200, s.get("browser", "viewport_height") - 100),
                 delay_ms=s.get("capture", "scroll_delay_ms"),
@@ -194,6 +198,8 @@ class Capturer:
             hints = await _guard(page.evaluate(PRICE_HINTS_JS), artifact_deadline, None, warnings,
                                  "price hints")
         lap("dom")
+        if kind == "chat":
+            warnings += await chatcapture.expand_thread(page)
         png = b""
         try:
             height = await page_height(page, artifact_deadline)
@@ -241,6 +247,8 @@ class Capturer:
             "tool": {"name": "jianyipai", "version": __version__},
             "timings": lap.laps,
         }
+        if chat_info is not None:
+            manifest["chat"] = chat_info
         artifacts = [
             Artifact("screenshot", png, MEDIA["screenshot"]),
             Artifact("html", html.encode("utf-8"), MEDIA["html"]),
