@@ -274,3 +274,23 @@ def test_gbk_page_text_is_decoded(shop, store_dir, fast_config) -> None:
     with Store(store_dir, create=False) as s:
         text = s.artifact(line["id"], "text").decode("utf-8")
     assert "7天无理由退货" in text
+
+
+def test_chinese_text_renders_as_glyphs_not_boxes(tmp_path, store_dir, fast_config) -> None:
+    """Without CJK fonts every character is the same empty box: two characters would match."""
+    page = tmp_path / "glyphs.html"
+    page.write_text(
+        "<html><head><meta charset='utf-8'><style>body{margin:0} span{position:absolute;top:0;"
+        "font-size:200px;line-height:200px;width:200px;height:200px}</style></head><body>"
+        "<span style='left:0'>测</span><span style='left:300px'>赔</span></body></html>", "utf-8")
+    result = capture(store_dir, page.as_uri(), config=fast_config, extra=("--allow-file",))
+    assert result.code == 0, result.err
+    [line] = result.json_lines()
+    with Store(store_dir, create=False) as s:
+        image = Image.open(io.BytesIO(s.artifact(line["id"], "screenshot"))).convert("L")
+    first, second = image.crop((0, 0, 200, 200)), image.crop((300, 0, 500, 200))
+    ink = [sum(1 for p in g.getdata() if p < 128) for g in (first, second)]
+    assert min(ink) > 500  # something was drawn
+    # Characters no font has render as identical boxes (0 differing pixels, checked by hand).
+    differing = sum(1 for a, b in zip(first.getdata(), second.getdata(), strict=True) if abs(a - b) > 64)
+    assert differing > 2000, ink  # two different glyphs, not two identical boxes
