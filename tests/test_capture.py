@@ -289,8 +289,8 @@ def test_chinese_text_renders_as_glyphs_not_boxes(tmp_path, store_dir, fast_conf
     with Store(store_dir, create=False) as s:
         image = Image.open(io.BytesIO(s.artifact(line["id"], "screenshot"))).convert("L")
     first, second = image.crop((0, 0, 200, 200)), image.crop((300, 0, 500, 200))
-    ink = [sum(1 for p in g.getdata() if p < 128) for g in (first, second)]
+    ink = [sum(1 for p in g.tobytes() if p < 128) for g in (first, second)]
     assert min(ink) > 500  # something was drawn
     # Characters no font has render as identical boxes (0 differing pixels, checked by hand).
-    differing = sum(1 for a, b in zip(first.getdata(), second.getdata(), strict=True) if abs(a - b) > 64)
+    differing = sum(1 for a, b in zip(first.tobytes(), second.tobytes(), strict=True) if abs(a - b) > 64)
     assert differing > 2000, ink  # two different glyphs, not two identical boxes
