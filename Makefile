@@ -25,6 +25,8 @@ test: install
 bench: install
 	$(PY) bench/run.py
 	$(PY) bench/bench_extract.py
+	$(PY) bench/bench_watch.py
+	$(PY) bench/bench_web.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -8,6 +8,7 @@ from typing import Any
 
 from agent.capture import Capturer
 from agent.errors import JianyipaiError, first_line
+from agent.sessions import Session
 from agent.settings import Settings
 from storage import Store, StoreError
 
@@ -23,8 +24,12 @@ class Outcome:
 
 async def capture_all(settings: Settings, store: Store, urls: Iterable[str], kind: str,
                       on_start: Callable[[str], None] | None = None,
-                      on_done: Callable[[Outcome], None] | None = None) -> list[Outcome]:
-    """Capture each URL in turn; one failure is recorded and the rest go on."""
+                      on_done: Callable[[Outcome], None] | None = None,
+                      session: Session | None = None) -> list[Outcome]:
+    """Capture each URL in turn; one failure is recorded and the rest go on.
+
+    ``session``: a signed-in state (``jianyipai login``) every capture starts with.
+    """
     outcomes: list[Outcome] = []
     async with Capturer(settings) as capturer:
         for url in urls:
@@ -32,7 +37,7 @@ async def capture_all(settings: Settings, store: Store, urls: Iterable[str], kin
                 on_start(url)
             outcome = Outcome(url)
             try:
-                cap = await capturer.capture(url, kind)
+                cap = await capturer.capture(url, kind, session=session)
                 outcome.snapshot_id, outcome.manifest = store.commit(cap.manifest, cap.artifacts)
                 outcome.record = cap.record
             except (JianyipaiError, StoreError) as exc:

@@ -20,7 +20,8 @@ from agent import __version__, chatcapture
 from agent import screenshot as shots
 from agent.browser import launch
 from agent.errors import CaptureError, first_line
-from agent.records import PRICE_HINTS_JS, build_record
+from agent.records import PRICE_HINTS_JS, build_record, mark_blocked
+from agent.sessions import Session
 from agent.settings import Settings
 from agent.settle import NetworkWatch, page_height, scroll_through, wait_quiet
 from agent.warc import har_to_warc
@@ -105,7 +106,9 @@ class Capturer:
         finally:
             await self._pw_cm.__aexit__(None, None, None)
 
-    async def capture(self, url: str, kind: str = "listing") -> Capture:
+    async def capture(self, url: str, kind: str = "listing", *,
+                      session: Session | None = None) -> Capture:
+        """``session``: a signed-in browser state (``jianyipai login``) to capture with."""
         s = self.settings
         started = self.clock()
         t0 = time.monotonic()
@@ -123,10 +126,11 @@ class Capturer:
                 service_workers="block",
                 record_har_path=str(har_path),
                 record_har_content="embed",
+                storage_state=session.state if session is not None else None,
             )
             try:
                 page = await context.new_page()
-                result = await self._run(page, url, kind, deadline)
+                result = await self._run(page, url, kind, deadline, started)
                 t_close = time.monotonic()
             finally:
                 try:
@@ -147,10 +151,12 @@ class Capturer:
         manifest["captured_at"] = rfc3339(started)
         manifest["duration_s"] = round(time.monotonic() - t0, 3)
         manifest["warnings"] = warnings
+        if session is not None:
+            manifest["session"] = session.name  # the name only: never the cookies
         return Capture(manifest, artifacts, record, warnings)
 
-    async def _run(self, page: Any, url: str, kind: str,
-                   deadline: float) -> tuple[dict[str, Any], list[Artifact], dict[str, Any], list[str]]:
+    async def _run(self, page: Any, url: str, kind: str, deadline: float,
+                   started: datetime) -> tuple[dict[str, Any], list[Artifact], dict[str, Any], list[str]]:
         from playwright.async_api import Error as PlaywrightError
 
         s = self.settings
@@ -175,7 +181,9 @@ class Capturer:
         settle_end = min(deadline, time.monotonic() + s.get("capture", "settle") + 30)
         chat_info: dict[str, Any] | None = None
         if kind == "chat":
-            chat_info, chat_warnings = await chatcapture.load_history(page, deadline=settle_end, settings=s)
+            # the history may take most of the time bound; keep some for the artifacts
+            chat_end = deadline - min(15.0, s.get("capture", "timeout") * 0.25)
+            chat_info, chat_warnings = await chatcapture.load_history(page, deadline=chat_end, settings=s)
             warnings += chat_warnings
         elif s.get("capture", "scroll"):
             warnings += await scroll_through(
@@ -218,7 +226,10 @@ class Capturer:
         meta = await _response_meta(response)
         if final_url != meta.get("response_url") and meta.get("response_url"):
             warnings.append(f"navigation: the page moved on to {final_url} after loading")
-        record = build_record(kind, html, final_url, status=meta["status"], title=title, hints=hints)
+        record = build_record(kind, html, final_url, status=meta["status"], title=title, hints=hints,
+                              captured_at=started, timezone=s.get("browser", "timezone"))
+        if blocked := mark_blocked(record, html, final_url, status=meta["status"], title=title, text=text):
+            warnings.append(blocked)
         manifest: dict[str, Any] = {
             "schema": SCHEMA,
             "target": {"url": url, "kind": kind},

@@ -1,16 +1,24 @@
 """Extraction from saved files, for `jianyipai extract`."""
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from extractors import ExtractError, extract_listing
+from extractors import ExtractError, extract_chat, extract_listing
+from extractors.chattime import parse_instant
 
 MAX_BYTES = 64 * 1024 * 1024
 
 
-def extract_file(path: Path, url: str | None) -> tuple[dict[str, Any] | None, str | None]:
-    """(record, None) or (None, a one-line reason); never raises for a bad file."""
+def extract_file(path: Path, url: str | None, *, kind: str = "listing",
+                 captured_at: str | None = None,
+                 timezone: str | None = None) -> tuple[dict[str, Any] | None, str | None]:
+    """(record, None) or (None, a one-line reason); never raises for a bad file.
+
+    Chats read relative times (今天 14:02) against ``captured_at`` (RFC 3339), else the
+    file's modification time, which the record's warnings then mention.
+    """
     try:
         if path.is_dir():
             return None, "is a folder, not a saved page"
@@ -23,8 +31,27 @@ def extract_file(path: Path, url: str | None) -> tuple[dict[str, Any] | None, st
     except OSError as exc:
         return None, f"cannot read: {exc.strerror}"
     try:
+        if kind == "chat":
+            return _chat(path, data, url, captured_at, timezone)
         return extract_listing(data, url or path.resolve().as_uri()), None
     except ExtractError as exc:
         return None, str(exc)
     except RecursionError:
         return None, "the page is nested too deeply to parse"
+
+
+def _chat(path: Path, data: bytes, url: str | None, captured_at: str | None,
+          timezone: str | None) -> tuple[dict[str, Any] | None, str | None]:
+    note = None
+    if captured_at is None:
+        moment = datetime.fromtimestamp(path.stat().st_mtime, UTC)
+        captured_at = moment.isoformat()
+        note = (f"relative times read against the file's modification time {captured_at} "
+                "(give --captured-at for the real one)")
+    elif parse_instant(captured_at, UTC) is None:
+        return None, f"--captured-at {captured_at!r} is not an RFC 3339 time"
+    record = extract_chat(data, url or path.resolve().as_uri(), captured_at=captured_at,
+                          timezone=timezone)
+    if note:
+        record["warnings"].append(note)
+    return record, None

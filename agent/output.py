@@ -41,7 +41,13 @@ def snapshot_text(snapshot_id: str, manifest: dict[str, Any], record: dict[str, 
     if tls:
         lines.append(f"tls        {tls.get('protocol')}  {tls.get('subject')}  issued by {tls.get('issuer')}")
     lines.append(f"title      {(record or {}).get('title') or manifest.get('title') or '-'}")
-    lines.append(f"price      {price_text(record)}")
+    if (record or {}).get("kind") == "chat":
+        from agent.chatview import chat_lines
+
+        lines += chat_lines(record or {}, manifest.get("chat"))
+        record = {"warnings": (record or {}).get("warnings")}  # promises are in chat_lines
+    else:
+        lines.append(f"price      {price_text(record)}")
     if (record or {}).get("removed"):
         lines.append("removed    the page says the listing is gone")
     for promise in (record or {}).get("promises") or []:
@@ -62,6 +68,12 @@ def snapshot_text(snapshot_id: str, manifest: dict[str, Any], record: dict[str, 
 
 def record_text(source: str, record: dict[str, Any]) -> str:
     """A saved page's record, for `extract` without --json."""
+    if record.get("kind") == "chat":
+        from agent.chatview import chat_lines
+
+        return "\n".join([f"== {source}", f"title      {record.get('title') or '-'}",
+                          *chat_lines(record, None),
+                          *(f"warning    {w}" for w in record.get("warnings") or [])])
     lines = [f"== {source}", f"title      {record.get('title') or '-'}",
              f"price      {price_text(record)}"]
     original = record.get("original_price")

@@ -1,9 +1,10 @@
 """The record kept with each snapshot: what the extractors make of the page."""
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from extractors import ExtractError, extract_listing
+from extractors import ExtractError, extract_chat, extract_listing
 
 # Visible elements that show a price, with what only a browser knows: where and how big.
 # The deepest element holding the whole price is taken, so ¥<b>199</b>.00 counts once.
@@ -42,8 +43,12 @@ PRICE_HINTS_JS = """() => {
 
 
 def build_record(kind: str, html: str, url: str, *, status: int | None, title: str,
-                 hints: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-    """The record for a snapshot. Listings go through the listing extractor."""
+                 hints: list[dict[str, Any]] | None = None, captured_at: datetime | None = None,
+                 timezone: str | None = None) -> dict[str, Any]:
+    """The record for a snapshot. Listings and chats go through their extractors.
+
+    ``captured_at`` and ``timezone`` anchor a chat's relative times (今天 14:02, 昨天).
+    """
     if kind == "listing":
         try:
             record = extract_listing(html.encode("utf-8"), url, hints=hints,
@@ -55,9 +60,34 @@ def build_record(kind: str, html: str, url: str, *, status: int | None, title: s
         if record.get("title") is None and title.strip():
             record["title"] = title.strip()
         return record
+    if kind == "chat":
+        try:
+            record = extract_chat(html, url, captured_at=captured_at, timezone=timezone)
+        except ExtractError as exc:
+            record = _minimal(kind, url, title)
+            record["warnings"] = [f"extract: {exc}"]
+        record["status"] = status
+        if record.get("title") is None and title.strip():
+            record["title"] = title.strip()
+        return record
     record = _minimal(kind, url, title)
     record["status"] = status
     return record
+
+
+def mark_blocked(record: dict[str, Any], html: str, url: str, *, status: int | None, title: str,
+                 text: str) -> str | None:
+    """Flag a login wall / captcha / anti-bot page in the record; the warning to keep, if any."""
+    from extractors.blocked import detect_blocked
+
+    if record.get("kind") == "chat":
+        return None
+    blocked = detect_blocked(html, url, status=status, title=title, text=text,
+                             has_price=bool(record.get("price") or record.get("price_range")))
+    if blocked is None:
+        return None
+    record["blocked"] = blocked
+    return f"blocked: {blocked['kind']} page ({blocked['reason']}); not the listing"
 
 
 def _minimal(kind: str, url: str, title: str) -> dict[str, Any]:

@@ -53,6 +53,41 @@ SETTINGS: tuple[Setting, ...] = (
             minimum=1000),
     Setting("capture", "single_shot_max", int, 16384,
             "Pages taller than this are shot in parts and stitched, with a warning.", minimum=1000),
+    Setting("chat", "max_pages", int, 300,
+            "Most pages of older messages a chat capture loads before it stops (with a warning).",
+            minimum=1),
+    Setting("chat", "max_messages", int, 10000,
+            "Most messages a chat capture loads before it stops (with a warning).", minimum=1),
+    Setting("chat", "page_wait", float, 5.0,
+            "Most seconds to wait for older messages after each scroll to the top of a chat.",
+            minimum=0.2),
+    Setting("chat", "stall_limit", int, 3,
+            "Scrolls in a row that bring nothing new before a chat without a start marker is "
+            "taken as complete.", minimum=1),
+    Setting("watch", "concurrency", int, 2,
+            "Captures `watch` runs at once (they share one browser).", minimum=1),
+    Setting("watch", "jitter", float, 30.0,
+            "Most seconds added at random to each scheduled run, so targets do not fire together.",
+            minimum=0),
+    Setting("watch", "host_gap", float, 5.0,
+            "Least seconds between two captures of pages on the same host.", minimum=0),
+    Setting("watch", "retries", int, 2, "Retries of a failed capture before waiting for the next run.",
+            minimum=0),
+    Setting("watch", "backoff", float, 60.0,
+            "Seconds before the first retry; each further retry waits twice as long.", minimum=0),
+    Setting("watch", "timezone", str, "Asia/Shanghai", "Time zone of the targets' cron schedules."),
+    Setting("notify", "webhook", str, None,
+            "URL that gets a JSON POST when a watched listing changes."),
+    Setting("notify", "apprise", list, [],
+            "Apprise URLs (mail, Telegram, DingTalk, WeCom…) told when a listing changes; "
+            "needs `pip install jianyipai[notify]`."),
+    Setting("notify", "timeout", float, 10.0, "Seconds a notification may take.", minimum=1),
+    Setting("evidence", "tsa", list, [],
+            "RFC 3161 time-stamping authority URLs, tried in order; each snapshot id is stamped."),
+    Setting("evidence", "tsa_roots", list, [],
+            "PEM files of CA certificates a timestamp authority must chain to when verifying."),
+    Setting("evidence", "tsa_timeout", float, 15.0,
+            "Seconds to wait for one timestamp authority.", minimum=1),
 )
 
 _BY_KEY = {(s.section, s.key): s for s in SETTINGS}
@@ -90,8 +125,14 @@ class Settings:
         if value is not None:
             self._values[(section, key)] = _check(_BY_KEY[(section, key)], value, "command line")
 
+    def section(self, name: str) -> Any:
+        """What the EXTRA_SECTIONS loader of ``name`` made of it (None when the file has none)."""
+        return self._values.get((name, "*"))
 
-# Sections other modules own (targets, notify: issue 5) register their loaders here.
+
+# Sections other modules own register a loader here: ``loader(value, path) -> parsed``,
+# called at load (so it validates there); the result is ``settings.section(name)``.
+# agent.targets registers [[targets]].
 EXTRA_SECTIONS: dict[str, Any] = {}
 
 
@@ -125,6 +166,7 @@ def _read_file(path: Path) -> dict[tuple[str, str], Any]:
     sections = {s.section for s in SETTINGS}
     for section, table in data.items():
         if section in EXTRA_SECTIONS:
+            out[(section, "*")] = EXTRA_SECTIONS[section](table, path)
             continue
         if section not in sections:
             known = ", ".join(sorted(sections | set(EXTRA_SECTIONS)))

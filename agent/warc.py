@@ -16,6 +16,8 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 _DROP = {"content-encoding", "transfer-encoding", "content-length"}
+_SECRET = {"cookie", "set-cookie", "authorization", "proxy-authorization"}
+_PASSWORD = re.compile(rb"pass(word|wd)?|pwd|token|secret", re.IGNORECASE)
 _HTTP_VERSION = re.compile(r"^HTTP/\d(\.\d)?$")
 
 
@@ -40,6 +42,8 @@ def _headers(pairs: list[dict[str, str]]) -> list[tuple[str, str]]:
         name, value = h.get("name", ""), h.get("value", "")
         if not name or name.startswith(":"):  # HTTP/2 pseudo-headers
             continue
+        if name.lower() in _SECRET:  # session cookies and credentials never reach an artifact
+            value = "(removed by jianyipai)"
         out.append((name, value))
     return out
 
@@ -90,6 +94,8 @@ def har_to_warc(har: dict[str, Any], *, software: str, info: dict[str, str] | No
 
         post = req.get("postData") or {}
         req_body = (post.get("text") or "").encode("utf-8")
+        if _PASSWORD.search(req_body):
+            req_body = b""  # a form that carries a password or token is not kept
         path = _request_target(url)
         req_http = StatusAndHeaders(
             f"{req.get('method', 'GET')} {path}", _headers(req.get("headers", [])),

@@ -20,7 +20,7 @@ CODES = (
     "delivery_promise", "warranty", "official_authorization", "invoice",
 )
 _NEGATION = re.compile(
-    r"(?:不|非|无|無|没有|不支持|不提供|不参与|暂不|不享|不可)\s*$|"
+    r"(?:不|非|无|無|没有|不支持|不提供|不参与|暂不|不享|不可|超过|超出|已过|过了)\s*$|"
     r"\b(?:no|not|non|without|excludes?)[- ]+(?:\w+[- ]+){0,2}$",
     re.IGNORECASE,
 )

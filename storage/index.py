@@ -18,7 +18,11 @@ CREATE TABLE IF NOT EXISTS snapshots (
     status INTEGER,
     title TEXT,
     failed INTEGER NOT NULL DEFAULT 0,
-    summary TEXT NOT NULL
+    summary TEXT NOT NULL,
+    price TEXT,
+    currency TEXT,
+    blocked INTEGER NOT NULL DEFAULT 0,
+    facts TEXT
 );
 CREATE INDEX IF NOT EXISTS snapshots_target ON snapshots(target_url, seq);
 CREATE TABLE IF NOT EXISTS artifacts (
@@ -33,6 +37,27 @@ CREATE INDEX IF NOT EXISTS artifacts_sha ON artifacts(sha256);
 """
 
 
+# Bumped whenever SCHEMA changes: an index of another version is dropped and rebuilt.
+VERSION = 2
+
+# What a record says that matters for "did it change?": compared as one string per snapshot.
+FACT_FIELDS = ("title", "price", "original_price", "price_range", "availability", "seller", "sku",
+               "removed")
+
+
+def record_facts(record: dict[str, Any] | None) -> str | None:
+    if not record:
+        return None
+    facts: dict[str, Any] = {k: record.get(k) for k in FACT_FIELDS}
+    facts["promises"] = sorted(
+        json.dumps([p.get("code"), p.get("params"), p.get("text")], ensure_ascii=False, sort_keys=True)
+        for p in record.get("promises") or [] if isinstance(p, dict))
+    facts["claims"] = sorted(
+        json.dumps([c.get("text"), sorted(c.get("flags") or [])], ensure_ascii=False)
+        for c in record.get("claims") or [] if isinstance(c, dict))
+    return json.dumps(facts, ensure_ascii=False, sort_keys=True)
+
+
 class Index:
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -40,6 +65,10 @@ class Index:
         self.db.row_factory = sqlite3.Row
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
+        if self.db.execute("PRAGMA user_version").fetchone()[0] != VERSION:
+            self.db.execute("DROP TABLE IF EXISTS snapshots")
+            self.db.execute("DROP TABLE IF EXISTS artifacts")
+            self.db.execute(f"PRAGMA user_version={VERSION}")
         self.db.executescript(SCHEMA)
 
     def close(self) -> None:
@@ -51,8 +80,12 @@ class Index:
     def ids(self) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT id FROM snapshots ORDER BY seq")]
 
-    def add(self, seq: int, snapshot_id: str, manifest: dict[str, Any], title: str | None) -> None:
+    def add(self, seq: int, snapshot_id: str, manifest: dict[str, Any], title: str | None,
+            record: dict[str, Any] | None = None) -> None:
         target = manifest.get("target") or {}
+        price = (record or {}).get("price") or {}
+        if not isinstance(price, dict):
+            price = {}
         summary = {
             "id": snapshot_id,
             "captured_at": manifest.get("captured_at"),
@@ -66,8 +99,9 @@ class Index:
             self.db.execute("BEGIN IMMEDIATE")
             self.db.execute(
                 "INSERT OR REPLACE INTO snapshots"
-                " (seq, id, prev, captured_at, target_url, kind, final_url, status, title, summary)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?)",
+                " (seq, id, prev, captured_at, target_url, kind, final_url, status, title, summary,"
+                "  price, currency, blocked, facts)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     seq,
                     snapshot_id,
@@ -79,6 +113,10 @@ class Index:
                     manifest.get("status"),
                     title,
                     json.dumps(summary, ensure_ascii=False),
+                    price.get("amount"),
+                    price.get("currency"),
+                    1 if (record or {}).get("blocked") else 0,
+                    record_facts(record),
                 ),
             )
             for name, art in (manifest.get("artifacts") or {}).items():

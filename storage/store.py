@@ -9,8 +9,11 @@ Layout::
       index.sqlite           a cache of the manifests (WAL); rebuilt when behind
       tmp/                   half-written blobs live here until renamed into blobs/
       lock                   taken while a snapshot is committed
+      keys/                  the store's Ed25519 signing key (owner-only) and its public half
+      seals/                 <id>.sig signatures and <id>.tsr trusted timestamps, write-once
 
-A snapshot is written in this order: artifact blobs, manifest blob, ledger line, index row.
+A snapshot is written in this order: artifact blobs, manifest blob, signature, ledger line,
+index row.
 Only the ledger line makes it exist, so a kill at any moment leaves at most unreferenced
 blobs behind and the store stays verifiable.
 """
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,6 +36,7 @@ from storage.errors import (
 )
 from storage.index import Index
 from storage.ledger import Ledger
+from storage.seal import Sealer
 
 FORMAT = "jianyipai-store/1"
 MARKER = "jianyipai-store.json"
@@ -54,7 +59,7 @@ class Store:
             if self.root.exists() and not self.root.is_dir():
                 raise StoreError(f"store path {self.root} exists and is not a folder")
             if self.root.is_dir() and any(
-                p.name not in {"blobs", "tmp", "lock", "ledger"} for p in self.root.iterdir()
+                p.name not in {"blobs", "tmp", "lock", "ledger", "sessions"} for p in self.root.iterdir()
             ):
                 raise StoreError(
                     f"{self.root} is a non-empty folder that is not a jianyipai store"
@@ -71,6 +76,9 @@ class Store:
         self.blobs = BlobStore(self.root / "blobs", self.root / "tmp")
         self.ledger = Ledger(self.root / "ledger", self.root / "lock")
         self.index = Index(self.root / "index.sqlite")
+        self.seals = Sealer(self.root)
+        # Called with each new snapshot id once it is committed (e.g. trusted timestamps).
+        self.after_commit: list[Callable[[str], None]] = []
         self.sync_index()
 
     def _create(self) -> None:
@@ -106,13 +114,18 @@ class Store:
             digest = self.blobs.put(art.data)
             table[art.name] = {"sha256": digest, "size": len(art.data), "media_type": art.media_type}
         manifest["artifacts"] = table
+        manifest["signer"] = self.seals.signer()
         with self.ledger.locked():
             ids = self.ledger.ids()
             manifest["prev"] = ids[-1] if ids else None
             data = canonical_json(manifest)
             snapshot_id = self.blobs.put(data)
+            self.seals.sign(snapshot_id)  # before the ledger line: every snapshot is signed
             self.ledger.append(snapshot_id)
-            self.index.add(len(ids) + 1, snapshot_id, manifest, manifest.get("title"))
+            self.index.add(len(ids) + 1, snapshot_id, manifest, manifest.get("title"),
+                           _record_of(artifacts))
+        for hook in self.after_commit:
+            hook(snapshot_id)
         return snapshot_id, manifest
 
     def sync_index(self) -> None:
@@ -129,7 +142,18 @@ class Store:
                 manifest = self._load_manifest(snapshot_id)
             except StoreError:
                 continue  # verify reports it
-            self.index.add(seq, snapshot_id, manifest, manifest.get("title"))
+            self.index.add(seq, snapshot_id, manifest, manifest.get("title"),
+                           self._stored_record(manifest))
+
+    def _stored_record(self, manifest: dict[str, Any]) -> dict[str, Any] | None:
+        art = (manifest.get("artifacts") or {}).get("record")
+        if not isinstance(art, dict):
+            return None
+        try:
+            record = json.loads(self.blobs.get(str(art.get("sha256"))))
+        except (StoreError, ValueError):
+            return None
+        return record if isinstance(record, dict) else None
 
     # -- reading ---------------------------------------------------------------------
 
@@ -163,6 +187,11 @@ class Store:
         snapshot_id, manifest = self.manifest(ref)
         if name == "manifest":
             return self.blobs.get(snapshot_id)
+        if name in ("signature", "timestamp"):
+            seal = self.seals.read(snapshot_id, "sig" if name == "signature" else "tsr")
+            if seal is None:
+                raise ArtifactNotFoundError(f"snapshot {snapshot_id[:12]} has no {name} (yet)")
+            return seal
         art = (manifest.get("artifacts") or {}).get(name)
         if art is None:
             names = ", ".join(sorted(manifest.get("artifacts") or {}))
@@ -184,3 +213,15 @@ class Store:
     @staticmethod
     def hash(data: bytes) -> str:
         return sha256_hex(data)
+
+
+def _record_of(artifacts: list[Artifact]) -> dict[str, Any] | None:
+    """The record among the artifacts being committed, for the index."""
+    for art in artifacts:
+        if art.name == "record":
+            try:
+                record = json.loads(art.data)
+            except ValueError:
+                return None
+            return record if isinstance(record, dict) else None
+    return None

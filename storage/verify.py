@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from typing import Any
 
+from storage import sealcheck
 from storage.blobs import HEX64
 from storage.store import Store
 
@@ -29,13 +31,18 @@ class Report:
     blobs: int = 0
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    signed: int = 0  # signatures that verify with keys/ed25519.pub
+    stamped: int = 0  # RFC 3161 tokens that verify
+    unstamped: list[str] = field(default_factory=list)  # snapshots with no token (yet)
+    index_rows: int = 0  # index rows compared with their manifests
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
 
-def verify(store: Store) -> Report:
+def verify(store: Store, tsa_roots: list[Any] | None = None) -> Report:
+    """``tsa_roots``: certificates a timestamp authority must chain to (None: integrity only)."""
     report = Report()
     bad_blobs: dict[str, str] = {}
     for name in store.blobs:
@@ -69,6 +76,11 @@ def verify(store: Store) -> Report:
             report.problems.append(
                 Problem(snapshot_id, None, "indexed but missing from the ledger (removed?)")
             )
+    seals = sealcheck.check(store, ids, tsa_roots or [])
+    report.problems.extend(Problem(*p) for p in seals.problems)
+    report.notes.extend(seals.notes)
+    report.signed, report.stamped = seals.signed, seals.stamped
+    report.unstamped, report.index_rows = seals.unstamped, seals.index_rows
     return report
 
 

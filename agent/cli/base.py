@@ -26,7 +26,10 @@ class Env:
 
     def store(self, create: bool = True) -> Store:
         if self._store is None:
+            from agent.evidence import attach
+
             self._store = Store(self.store_dir, create=create)
+            attach(self._store, self.settings)  # trusted timestamps after each commit
         return self._store
 
 

@@ -23,9 +23,11 @@ KINDS = ("listing", "chat", "page")
 @click.option("--allow-file", is_flag=True, help="Allow file:// URLs (refused by default).")
 @click.option("--browser-path", help="Chromium executable to use.")
 @click.option("--timeout", type=float, help="Seconds one capture may take (default 60).")
+@click.option("--session", "session_name", metavar="NAME",
+              help="Capture signed in, with a session saved by `jianyipai login`.")
 @common
 def capture(env: Env, urls: tuple[str, ...], kind: str, as_json: bool, allow_file: bool,
-            browser_path: str | None, timeout: float | None) -> None:
+            browser_path: str | None, timeout: float | None, session_name: str | None) -> None:
     """Capture each URL as an immutable snapshot."""
     from agent.batch import run_capture
     from agent.progress import Progress
@@ -44,6 +46,11 @@ def capture(env: Env, urls: tuple[str, ...], kind: str, as_json: bool, allow_fil
     if not checked:
         sys.exit(2)
     store = env.store()
+    session = None
+    if session_name is not None:
+        from agent import sessions
+
+        session = sessions.load(store.root, session_name)
     progress = Progress(len(checked))
 
     def done(outcome: Any) -> None:
@@ -56,7 +63,8 @@ def capture(env: Env, urls: tuple[str, ...], kind: str, as_json: bool, allow_fil
         if as_json:
             output.emit_json({**m, "id": outcome.snapshot_id, "record": outcome.record})
 
-    outcomes = run_capture(env.settings, store, checked, kind, on_start=progress.start, on_done=done)
+    outcomes = run_capture(env.settings, store, checked, kind, on_start=progress.start, on_done=done,
+                           session=session)
     progress.close()
     if not as_json:
         for o in outcomes:
@@ -73,16 +81,22 @@ def capture(env: Env, urls: tuple[str, ...], kind: str, as_json: bool, allow_fil
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--url", help="The address the pages were saved from (for site profiles, links).")
-@click.option("--kind", type=click.Choice(("listing",)), default="listing", show_default=True)
+@click.option("--kind", type=click.Choice(("listing", "chat")), default="listing", show_default=True)
+@click.option("--captured-at", help="Chats: when the page was saved (RFC 3339), for 今天/昨天 "
+                                    "(default: the file's modification time).")
+@click.option("--timezone", help="Chats: the time zone the page showed times in "
+                                 "(default: browser.timezone).")
 @click.option("--json", "as_json", is_flag=True, help="One JSON record per file, in input order.")
 @common
-def extract(env: Env, files: tuple[Path, ...], url: str | None, kind: str, as_json: bool) -> None:
+def extract(env: Env, files: tuple[Path, ...], url: str | None, kind: str, captured_at: str | None,
+            timezone: str | None, as_json: bool) -> None:
     """Extract records from saved pages, offline. One bad file does not stop the others."""
     from agent.offline import extract_file
 
     failed = 0
     for path in files:
-        record, error = extract_file(path, url)
+        record, error = extract_file(path, url, kind=kind, captured_at=captured_at,
+                                     timezone=timezone or env.settings.get("browser", "timezone"))
         if error is not None:
             failed += 1
             output.echo_err(f"jianyipai: error: {path}: {error}")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from .chat_data import SEGMENTS, SENDERS, V2_APPENDED, WITHDRAWN_TEXT
@@ -14,6 +14,10 @@ MAX_LIMIT = 50
 ENDLESS_NEWEST = 1_000_000
 WITHDRAWN_NOTICE = "对方撤回了一条消息"
 CHATS = ("s1", "endless")
+# /chat/plain: the s1 conversation in another shop's markup, which no chat profile knows,
+# and with no start-of-history marker (as many real chats), for the generic finder.
+PLAIN = "plain"
+_SIDES = {"buyer": "kf-right", "seller": "kf-left", "bot": "kf-left kf-robot", "system": "kf-notice"}
 
 
 @dataclass(frozen=True)
@@ -59,13 +63,18 @@ def _message(mid: int, line: str, when: datetime) -> Message:
     return Message(mid, sender, role, when, text, image)
 
 
-def s1_messages(version: int, now: datetime) -> list[Message]:
-    """All messages of /chat/s1, oldest first; ids 1..120 (version 2 adds 121, 122)."""
+def s1_messages(version: int, now: datetime, anchor: date | None = None) -> list[Message]:
+    """All messages of /chat/s1, oldest first; ids 1..120 (version 2 adds 121, 122).
+
+    The conversation happened on fixed days: the last segment on ``anchor`` (the day the
+    shop started, by default today), so a shop clock moved on a day shows 今天 as 昨天.
+    """
     out: list[Message] = []
     when = now
+    base = anchor or now.date()
     for days, start, lines in SEGMENTS:
         hh, mm = (int(x) for x in start.split(":"))
-        when = datetime.combine(now.date() - timedelta(days=days), time(hh, mm))
+        when = datetime.combine(base - timedelta(days=days), time(hh, mm))
         for i, line in enumerate(lines):
             if i:
                 when += timedelta(minutes=2 if i % 3 == 0 else 1)
@@ -91,7 +100,8 @@ def _endless_message(mid: int, now: datetime) -> Message:
 
 
 def history(
-    chat: str, version: int, now: datetime, before: int | None, limit: int
+    chat: str, version: int, now: datetime, before: int | None, limit: int,
+    anchor: date | None = None,
 ) -> dict[str, Any]:
     """One page of ``/api/chat/<chat>/messages``: up to ``limit`` messages older than ``before``."""
     limit = max(1, min(MAX_LIMIT, limit))
@@ -101,7 +111,7 @@ def history(
         msgs = [_endless_message(i, now) for i in ids]
         has_more = True
     elif chat == "s1":
-        every = s1_messages(version, now)
+        every = s1_messages(version, now, anchor)
         older = [m for m in every if before is None or m.id < before]
         msgs = older[-limit:]
         has_more = len(older) > len(msgs)
@@ -133,9 +143,37 @@ def _render(m: dict[str, Any]) -> str:
     )
 
 
-def chat_page(chat: str, version: int, now: datetime) -> str:
+def _render_plain(m: dict[str, Any]) -> str:
+    side = "kf-notice" if m["withdrawn"] else _SIDES[m["role"]]
+    if m["image"]:
+        inner = f'<img src="{esc(m["image"])}" alt="{esc(m["text"])}">'
+    else:
+        inner = esc(m["text"])
+    head = "" if m["withdrawn"] or m["role"] == "system" else (
+        f'<span class="kf-nick">{esc(m["sender"])}</span> <span class="kf-stamp">{esc(m["time"])}</span>')
+    if m["role"] == "system" and not m["withdrawn"]:
+        head = f'<span class="kf-stamp">{esc(m["time"])}</span>'
+    return f'<div class="kf-row {side}" data-id="{m["id"]}">{head}<p class="kf-text">{inner}</p></div>'
+
+
+def plain_chat_page(version: int, now: datetime, anchor: date | None = None) -> str:
+    """/chat/plain: the s1 thread as a different shop's web chat would mark it up."""
+    first = history("s1", version, now, None, PAGE_SIZE, anchor)
+    rows = "".join(_render_plain(m) for m in first["messages"])
+    body = f"""
+<div class="kf-panel">
+  <div class="kf-title">{esc(SHOP_NAME)} · 在线客服</div>
+  <div class="kf-log" data-chat-api="/api/chat/s1/messages" data-style="plain" data-end-marker="0"
+    data-has-more="{1 if first["has_more"] else 0}">
+    <div class="kf-list" data-chat-list>{rows}</div>
+  </div>
+</div>"""
+    return page(f"{SHOP_NAME} - 在线客服", body, scripts=("chat.js",))
+
+
+def chat_page(chat: str, version: int, now: datetime, anchor: date | None = None) -> str:
     """The chat window with the newest page rendered; chat.js loads older pages on scroll."""
-    first = history(chat, version, now, None, PAGE_SIZE)
+    first = history(chat, version, now, None, PAGE_SIZE, anchor)
     rows = "".join(_render(m) for m in first["messages"])
     no_more = (
         ""

@@ -7,11 +7,12 @@ import re
 import sys
 import time
 from collections.abc import Callable
+from http.cookies import CookieError, SimpleCookie
 from http.server import BaseHTTPRequestHandler
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from . import chat, en_pages, images, item_pages, misc_pages
+from . import account, blocked_pages, chat, en_pages, images, item_pages, misc_pages
 from .catalog import RECOMMENDATIONS, price_json
 from .layout import asset
 
@@ -126,6 +127,9 @@ class Handler(BaseHTTPRequestHandler):
 
     def _route(self, path: str, query: dict[str, str]) -> None:
         shop = self.shop
+        if path in shop.blocked:
+            page = blocked_pages.captcha if shop.blocked[path] == "captcha" else blocked_pages.login
+            return self._send(200, page(path))
         simple: dict[str, Callable[[], str]] = {
             "/": misc_pages.home,
             "/en": en_pages.en_home,
@@ -160,9 +164,17 @@ class Handler(BaseHTTPRequestHandler):
         if path == "/download/manual.pdf":
             headers = {"Content-Disposition": 'attachment; filename="manual.pdf"'}
             return self._send(200, misc_pages.manual_pdf(), "application/pdf", headers)
+        if path == "/whoami":
+            return self._send(200, account.whoami(shop.user_of(self._cookie(account.COOKIE))))
+        if path == "/account/login":
+            return self._login(query)
+        if path == "/chat/" + chat.PLAIN:
+            return self._send(200, chat.plain_chat_page(shop.get_chat_version("s1"), shop.now(),
+                                                        shop.chat_anchor))
         if path.startswith("/chat/") and path[6:] in chat.CHATS:
             cid = path[6:]
-            return self._send(200, chat.chat_page(cid, shop.get_chat_version(cid), shop.now()))
+            return self._send(200, chat.chat_page(cid, shop.get_chat_version(cid), shop.now(),
+                                                  shop.chat_anchor))
         if path.startswith("/api/") or path.startswith("/_admin/"):
             return self._api(path, query)
         if m := STATIC_RE.match(path):
@@ -195,7 +207,8 @@ class Handler(BaseHTTPRequestHandler):
             if shop._stopping.wait(CHAT_DELAY_S):
                 return
             version = shop.get_chat_version(m[1]) if m[1] == "s1" else 1
-            return self._json(200, chat.history(m[1], version, shop.now(), before, limit))
+            return self._json(200, chat.history(m[1], version, shop.now(), before, limit,
+                                                shop.chat_anchor))
         if path == "/_admin/version":
             return self._admin(query)
         return self._json(404, {"ok": False, "error": "not found"})
@@ -223,6 +236,22 @@ class Handler(BaseHTTPRequestHandler):
         except ValueError as exc:
             return self._json(400, {"ok": False, "error": str(exc)})
         return self._json(200, result)
+
+    def _cookie(self, name: str) -> str | None:
+        jar = SimpleCookie()
+        try:
+            jar.load(self.headers.get("Cookie") or "")
+        except CookieError:
+            return None
+        return jar[name].value if name in jar else None
+
+    def _login(self, query: dict[str, str]) -> None:
+        user = query.get("user", "").strip()
+        if not user:
+            return self._send(200, account.login_form())
+        token = self.shop.add_session(user[:40])
+        cookie = f"{account.COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax"
+        self._send(302, "", headers={"Location": "/whoami", "Set-Cookie": cookie})
 
     # -- awkward pages ------------------------------------------------------------------
 

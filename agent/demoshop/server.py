@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import secrets
 import socket
 import sys
 import threading
@@ -13,11 +14,17 @@ from datetime import datetime
 from http.server import ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from .catalog import VERSIONED_CHATS, VERSIONED_ITEMS
 from .handler import Handler
 
 STOP_JOIN_S = 5.0
+
+
+def beijing_now() -> datetime:
+    """The shop's wall clock: Beijing time (as a naive datetime), as Chinese shops show it."""
+    return datetime.now(ZoneInfo("Asia/Shanghai")).replace(tzinfo=None)
 
 
 class _Server(ThreadingHTTPServer):
@@ -40,7 +47,8 @@ class _Server(ThreadingHTTPServer):
 class DemoShop:
     """A small, deterministic marketplace for tests, demos and ``jianyipai demo-shop``.
 
-    ``now`` is the clock behind the chat's 今天/昨天 timestamps; versions of listings and
+    ``now`` is the clock behind the chat's 今天/昨天 timestamps (the conversation itself
+    is pinned to the day the shop was made, ``chat_anchor``); versions of listings and
     chats live on the instance and can also be switched over ``/_admin/version``.
     """
 
@@ -49,7 +57,7 @@ class DemoShop:
         host: str = "127.0.0.1",
         port: int = 0,
         *,
-        now: Callable[[], datetime] = datetime.now,
+        now: Callable[[], datetime] = beijing_now,
         verbose: bool = False,
     ) -> None:
         self.host = host
@@ -57,7 +65,12 @@ class DemoShop:
         self.now = now
         self.verbose = verbose
         self.hits: Counter[str] = Counter()
+        self.accounts: dict[str, str] = {}  # session token (cookie jyp_sid) -> user name
+        # the day /chat/s1's last messages were sent: fixed when the shop starts, so that
+        # moving the clock on shows 今天 as 昨天, as a real chat does
+        self.chat_anchor = now().date()
         self._versions = dict.fromkeys(VERSIONED_ITEMS, 1)
+        self.blocked: dict[str, str] = {}  # path -> "captcha" | "login" shown instead of it
         self._chat_versions = dict.fromkeys(VERSIONED_CHATS, 1)
         self._lock = threading.Lock()
         self._stopping = threading.Event()
@@ -134,6 +147,26 @@ class DemoShop:
     def set_chat_version(self, chat: str, version: int) -> None:
         """Switch a chat thread (only ``"s1"`` has versions) to ``version``."""
         self._set(self._chat_versions, "chat", VERSIONED_CHATS, chat, version)
+
+    def set_blocked(self, path: str, kind: str | None) -> None:
+        """Answer ``path`` with a captcha or login wall (kind), or normally again (None)."""
+        if kind is None:
+            self.blocked.pop(path, None)
+        elif kind in ("captcha", "login"):
+            self.blocked[path] = kind
+        else:
+            raise ValueError(f"unknown block kind {kind!r} (captcha or login)")
+
+    def add_session(self, user: str) -> str:
+        """Sign ``user`` in; return the token a ``jyp_sid`` cookie must carry."""
+        token = secrets.token_urlsafe(24)
+        with self._lock:
+            self.accounts[token] = user
+        return token
+
+    def user_of(self, token: str | None) -> str | None:
+        with self._lock:
+            return self.accounts.get(token or "")
 
     def get_version(self, item: str) -> int:
         with self._lock:

@@ -1,0 +1,53 @@
+"""serve: the local web viewer."""
+from __future__ import annotations
+
+import ipaddress
+
+import click
+
+from agent import output
+from agent.cli import cli
+from agent.cli.base import Env, common
+from agent.errors import UsageError
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Anything but loopback requires a token.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8780, show_default=True)
+@click.option("--token", help="Access token (made up for you when bound beyond loopback).")
+@click.option("--threads", type=click.IntRange(1, 64), default=4, show_default=True)
+@common
+def serve(env: Env, host: str, port: int, token: str | None, threads: int) -> None:
+    """Browse the store in a web browser: targets, timelines, snapshots, diffs."""
+    from waitress import create_server
+
+    from agent.web import create_app
+    from agent.web.app import new_token
+
+    env.store(create=False)  # refuse early when there is no store
+    if not _loopback(host) and not token:
+        token = new_token()
+    app = create_app(env.store_dir, env.settings, token=token)
+    try:
+        server = create_server(app, host=host, port=port, threads=threads, ident="jianyipai")
+    except OSError as exc:
+        raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    shown = f"http://{host if ':' not in host else f'[{host}]'}:{server.effective_port}/"
+    output.echo_err(f"jianyipai viewer at {shown}" + (f"?token={token}" if token else "")
+                    + "  (Ctrl-C to stop)")
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()

@@ -1,0 +1,122 @@
+"""Paged questions over the index for people browsing a store: targets and their timelines.
+
+Everything here is one or two indexed queries, so pages stay quick with many thousands of
+snapshots; nothing reads blobs.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from storage.index import Index
+
+
+@dataclass
+class Page:
+    rows: list[dict[str, Any]]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+STATUSES = ("ok", "changed", "blocked", "failing")
+
+
+def targets(index: Index, *, q: str | None = None, status: str | None = None, page: int = 1,
+            per_page: int = 50, last_failure: dict[str, float] | None = None) -> Page:
+    """Targets, most recently captured first, each with its latest snapshot and a status.
+
+    ``last_failure``: url → time (epoch s) of its latest failed capture, from the watcher.
+    Status: failing (failed since its latest snapshot), blocked (latest is a login wall or
+    captcha), changed (latest differs from the capture before it that showed the listing), ok.
+    """
+    latest: dict[str, Any] = {}
+    count: dict[str, int] = {}
+    shown_facts: dict[str, tuple[str | None, str | None]] = {}  # url -> (previous, latest) facts
+    for r in index.db.execute("SELECT seq, target_url, blocked, facts FROM snapshots ORDER BY seq"):
+        url = r["target_url"]
+        latest[url] = r
+        count[url] = count.get(url, 0) + 1
+        if not r["blocked"]:
+            shown_facts[url] = (shown_facts.get(url, (None, None))[1], r["facts"])
+    failures = last_failure or {}
+    found = []
+    for url, r in latest.items():
+        prev_facts, last_facts = shown_facts.get(url, (None, None))
+        if url in failures and failures[url] > _epoch(index, r["seq"]):
+            state = "failing"
+        elif r["blocked"]:
+            state = "blocked"
+        elif prev_facts is not None and prev_facts != last_facts:
+            state = "changed"
+        else:
+            state = "ok"
+        found.append((r["seq"], url, state))
+    found.sort(reverse=True)
+    if status in STATUSES:
+        found = [f for f in found if f[2] == status]
+    rows = []
+    needle = (q or "").lower()
+    for seq, url, state in found:
+        full = index.db.execute("SELECT * FROM snapshots WHERE seq = ?", (seq,)).fetchone()
+        if needle and needle not in url.lower() and needle not in (full["title"] or "").lower():
+            continue
+        entry = _row(full)
+        entry.update(captures=count[url], state=state)
+        rows.append(entry)
+    page = max(1, page)
+    return Page(rows[(page - 1) * per_page: page * per_page], len(rows), page, per_page)
+
+
+def _epoch(index: Index, seq: int) -> float:
+    from datetime import datetime
+
+    at = index.db.execute("SELECT captured_at FROM snapshots WHERE seq = ?", (seq,)).fetchone()[0]
+    try:
+        return datetime.fromisoformat(str(at).replace("Z", "+00:00")).timestamp()
+    except ValueError:
+        return 0.0
+
+
+def timeline(index: Index, url: str, *, page: int = 1, per_page: int = 100) -> tuple[Page, list[dict[str, Any]]]:
+    """(one page of captures newest first, with ``changed`` marks; the whole price series)."""
+    db = index.db
+    all_rows = db.execute(
+        "SELECT seq, id, captured_at, price, currency, blocked, facts FROM snapshots"
+        " WHERE target_url = ? ORDER BY seq", (url,)).fetchall()
+    changed: dict[str, str | None] = {}
+    last_facts: str | None = None
+    last_id: str | None = None
+    for r in all_rows:
+        if r["blocked"]:
+            continue
+        if last_facts is not None and r["facts"] != last_facts:
+            changed[r["id"]] = last_id
+        last_facts, last_id = r["facts"], r["id"]
+    series = [{"id": r["id"], "captured_at": r["captured_at"], "amount": r["price"],
+               "currency": r["currency"]} for r in all_rows if r["price"] and not r["blocked"]]
+    total = len(all_rows)
+    page = max(1, page)
+    newest_first = list(reversed(all_rows))[(page - 1) * per_page: page * per_page]
+    rows = []
+    for r in newest_first:
+        full = db.execute("SELECT * FROM snapshots WHERE seq = ?", (r["seq"],)).fetchone()
+        entry = _row(full)
+        entry["changed_since"] = changed.get(r["id"])
+        rows.append(entry)
+    return Page(rows, total, page, per_page), series
+
+
+def _row(row: Any) -> dict[str, Any]:
+    summary = json.loads(row["summary"])
+    return {
+        "id": row["id"], "seq": row["seq"], "captured_at": row["captured_at"],
+        "target_url": row["target_url"], "kind": row["kind"], "status": row["status"],
+        "title": row["title"], "price": row["price"], "currency": row["currency"],
+        "blocked": bool(row["blocked"]), "warnings": summary.get("warnings") or [],
+    }

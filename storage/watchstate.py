@@ -1,0 +1,109 @@
+"""What ``jianyipai watch`` keeps between runs: the schedule, the failures, the watcher lock.
+
+``STORE/watch.sqlite`` is state, not evidence: the next run of each target (so a restart
+neither loses nor doubles a run) and every failed capture (a failure is not a snapshot and
+never a change). Rows of ``failures`` are only ever inserted. ``STORE/watch.lock`` is held
+(flock) by the one watcher running on the store; it names that watcher's pid.
+"""
+from __future__ import annotations
+
+import fcntl
+import os
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from storage.errors import StoreError
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS schedule (
+    key TEXT PRIMARY KEY,
+    url TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    next_run REAL NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_run REAL,
+    last_snapshot TEXT
+);
+CREATE TABLE IF NOT EXISTS failures (
+    n INTEGER PRIMARY KEY AUTOINCREMENT,
+    key TEXT NOT NULL,
+    url TEXT NOT NULL,
+    at REAL NOT NULL,
+    attempt INTEGER NOT NULL,
+    final INTEGER NOT NULL,
+    error TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS failures_url ON failures(url, n);
+"""
+
+
+class WatcherBusyError(StoreError):
+    """Raised by WatchState.lock when another watcher already runs on this store."""
+
+
+class WatchState:
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self.db = sqlite3.connect(self.root / "watch.sqlite", timeout=30, isolation_level=None)
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.executescript(SCHEMA)
+        self._lock_fd: int | None = None
+
+    def close(self) -> None:
+        self.unlock()
+        self.db.close()
+
+    # -- one watcher per store ----------------------------------------------------------
+
+    def lock(self) -> None:
+        path = self.root / "watch.lock"
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 64, 0).decode("ascii", "replace").strip() or "?"
+            os.close(fd)
+            raise WatcherBusyError(
+                f"another watcher (pid {holder}) is running on the store {self.root}; "
+                "one watcher per store") from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+        self._lock_fd = fd
+
+    def unlock(self) -> None:
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)  # closing drops the flock
+            self._lock_fd = None
+
+    # -- schedule -----------------------------------------------------------------------
+
+    def schedule(self) -> dict[str, dict[str, Any]]:
+        return {r["key"]: dict(r) for r in self.db.execute("SELECT * FROM schedule")}
+
+    def set_next(self, key: str, url: str, kind: str, next_run: float, *, attempts: int = 0,
+                 last_run: float | None = None, last_snapshot: str | None = None) -> None:
+        self.db.execute(
+            "INSERT INTO schedule (key, url, kind, next_run, attempts, last_run, last_snapshot)"
+            " VALUES (?,?,?,?,?,?,?) ON CONFLICT(key) DO UPDATE SET next_run=excluded.next_run,"
+            " attempts=excluded.attempts,"
+            " last_run=coalesce(excluded.last_run, schedule.last_run),"
+            " last_snapshot=coalesce(excluded.last_snapshot, schedule.last_snapshot)",
+            (key, url, kind, next_run, attempts, last_run, last_snapshot),
+        )
+
+    # -- failures -----------------------------------------------------------------------
+
+    def add_failure(self, key: str, url: str, at: float, attempt: int, error: str, final: bool) -> None:
+        self.db.execute(
+            "INSERT INTO failures (key, url, at, attempt, final, error) VALUES (?,?,?,?,?,?)",
+            (key, url, at, attempt, int(final), error),
+        )
+
+    def failures(self, url: str | None = None) -> list[dict[str, Any]]:
+        if url is None:
+            rows = self.db.execute("SELECT * FROM failures ORDER BY n")
+        else:
+            rows = self.db.execute("SELECT * FROM failures WHERE url = ? ORDER BY n", (url,))
+        return [{**dict(r), "final": bool(r["final"])} for r in rows]
