@@ -49,29 +49,20 @@ def build_record(kind: str, html: str, url: str, *, status: int | None, title: s
 
     ``captured_at`` and ``timezone`` anchor a chat's relative times (今天 14:02, 昨天).
     """
-    if kind == "listing":
-        try:
+    try:
+        if kind == "listing":
             record = extract_listing(html.encode("utf-8"), url, hints=hints,
                                      content_type="text/html; charset=utf-8")
-        except ExtractError as exc:
-            record = _minimal(kind, url, title)
-            record["warnings"] = [f"extract: {exc}"]
-        record["status"] = status
-        if record.get("title") is None and title.strip():
-            record["title"] = title.strip()
-        return record
-    if kind == "chat":
-        try:
+        elif kind == "chat":
             record = extract_chat(html, url, captured_at=captured_at, timezone=timezone)
-        except ExtractError as exc:
+        else:
             record = _minimal(kind, url, title)
-            record["warnings"] = [f"extract: {exc}"]
-        record["status"] = status
-        if record.get("title") is None and title.strip():
-            record["title"] = title.strip()
-        return record
-    record = _minimal(kind, url, title)
+    except ExtractError as exc:
+        record = _minimal(kind, url, title)
+        record["warnings"] = [f"extract: {exc}"]
     record["status"] = status
+    if record.get("title") is None and title.strip():
+        record["title"] = title.strip()
     return record
 
 

@@ -13,7 +13,7 @@ import hashlib
 import io
 from dataclasses import dataclass
 
-from PIL import Image, ImageChops, ImageDraw
+from PIL import Image, ImageChops, ImageDraw, ImageFont
 
 from storage.errors import StoreError
 
@@ -99,6 +99,16 @@ def changed_boxes(old: Image.Image, new: Image.Image) -> list[Box]:
     return boxes
 
 
+def _label_font() -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    """A CJK font for the labels (之前 / 之后), else Pillow's own (Latin only)."""
+    for name in ("NotoSansCJK-Regular.ttc", "NotoSansCJKsc-Regular.otf", "wqy-microhei.ttc"):
+        try:
+            return ImageFont.truetype(name, 16)  # Pillow looks in the system's font folders
+        except OSError:
+            continue
+    return ImageFont.load_default()
+
+
 def render(old_png: bytes, new_png: bytes, *, labels: tuple[str, str] = ("before", "after"),
            max_height: int = 8000) -> tuple[bytes, list[Box]]:
     """The side-by-side PNG and the boxes (in screenshot pixels) it draws."""
@@ -121,8 +131,9 @@ def render(old_png: bytes, new_png: bytes, *, labels: tuple[str, str] = ("before
     out.paste(a, (pad, head))
     out.paste(b, (a.width + pad * 2, head))
     draw = ImageDraw.Draw(out)
-    draw.text((pad, 6), labels[0], fill="black")
-    draw.text((a.width + pad * 2, 6), labels[1], fill="black")
+    font = _label_font()
+    draw.text((pad, 2), labels[0], fill="black", font=font)
+    draw.text((a.width + pad * 2, 2), labels[1], fill="black", font=font)
     for box in boxes:
         x0 = pad if box.side == "old" else a.width + pad * 2
         colour = (220, 30, 30) if box.side == "old" else (20, 160, 60)
