@@ -37,7 +37,8 @@ async def capture_all(settings: Settings, store: Store, urls: Iterable[str], kin
                 on_start(url)
             outcome = Outcome(url)
             try:
-                cap = await capturer.capture(url, kind, session=session)
+                cap = await capturer.capture(url, kind, session=session,
+                                             payload_origin=store.payload_origin)
                 outcome.snapshot_id, outcome.manifest = store.commit(cap.manifest, cap.artifacts)
                 outcome.record = cap.record
             except (JianyipaiError, StoreError) as exc:

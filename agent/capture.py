@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from agent import __version__, chatcapture
+from agent import __version__, chatcapture, screenmask
 from agent import screenshot as shots
 from agent.browser import launch
 from agent.errors import CaptureError, first_line
@@ -24,7 +24,7 @@ from agent.records import PRICE_HINTS_JS, build_record, mark_blocked
 from agent.sessions import Session
 from agent.settings import Settings
 from agent.settle import NetworkWatch, page_height, scroll_through, wait_quiet
-from agent.warc import har_to_warc
+from agent.warc import PayloadLookup, har_to_warc
 from storage import Artifact
 
 SCHEMA = "jianyipai.snapshot/1"
@@ -107,8 +107,11 @@ class Capturer:
             await self._pw_cm.__aexit__(None, None, None)
 
     async def capture(self, url: str, kind: str = "listing", *,
-                      session: Session | None = None) -> Capture:
-        """``session``: a signed-in browser state (``jianyipai login``) to capture with."""
+                      session: Session | None = None,
+                      payload_origin: PayloadLookup | None = None) -> Capture:
+        """``session``: a signed-in browser state (``jianyipai login``) to capture with.
+        ``payload_origin(url, digest)``: where the store already holds a response body
+        (``Store.payload_origin``); such responses become WARC revisit records."""
         s = self.settings
         started = self.clock()
         t0 = time.monotonic()
@@ -143,6 +146,8 @@ class Capturer:
         warc, responses = har_to_warc(
             har, software=f"jianyipai/{__version__}",
             info={"browser": manifest["browser"]["version"], "isPartOf": url},
+            payload_origin=payload_origin,
+            keep={url, manifest["final_url"], *(hop["url"] for hop in manifest["redirects"])},
         )
         if responses == 0:
             warnings.append("warc: no network responses were recorded")
@@ -208,6 +213,9 @@ class Capturer:
         lap("dom")
         if kind == "chat":
             warnings += await chatcapture.expand_thread(page)
+        # where personal data is drawn, for --redact to paint over (after the chat expanded)
+        pii = await _guard(page.evaluate(screenmask.PII_BOXES_JS, screenmask.patterns()),
+                           artifact_deadline, None, warnings, "personal-data boxes")
         png = b""
         try:
             height = await page_height(page, artifact_deadline)
@@ -266,8 +274,9 @@ class Capturer:
             Artifact("text", text.encode("utf-8"), MEDIA["text"]),
             Artifact("record", _json_bytes(record), MEDIA["record"]),
         ]
-        if hints is not None:
-            artifacts.append(Artifact("layout", _json_bytes({"price_hints": hints}), MEDIA["record"]))
+        layout = {**({"price_hints": hints} if hints is not None else {}), **screenmask.layout_entry(pii)}
+        if layout:
+            artifacts.append(Artifact("layout", _json_bytes(layout), MEDIA["record"]))
         if not png:
             artifacts.pop(0)
         return manifest, artifacts, record, warnings

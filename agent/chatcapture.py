@@ -25,6 +25,7 @@ from typing import Any
 from agent.errors import first_line
 from agent.settings import Settings
 from extractors.chat_profiles import all_chat_profiles
+from extractors.sites import host_of
 
 MIN_WAIT_S = 0.6  # a scroll that started no request within this long brings nothing
 NET_TAIL_S = 0.4  # after the last response, give the page this long to render it
@@ -294,8 +295,6 @@ async def load_history(page: Any, *, deadline: float, settings: Settings) -> tup
     warnings: list[str] = []
     info: dict[str, Any] = {"history": "none", "pages_loaded": 0, "messages_seen": 0,
                             "container": None, "scrolls": 0}
-    from extractors.sites import host_of
-
     try:
         found = await _eval(page, _FIND_JS, {"specs": _specs(), "host": host_of(page.url) or "",
                                              "url": page.url}, deadline=deadline)

@@ -25,6 +25,9 @@ _CN_STREET = re.compile(
 _EN_STREET = re.compile(
     r"\b[0-9]{1,5}\s+(?:[A-Z][a-z]+\s+){1,3}(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr)\b\.?")
 MASK = "****"
+# What the screenshot pass looks for (agent.screenmask), as (kind, pattern): the same as text.
+PATTERNS = (("id", _ID_CARD), ("phone", _PHONE), ("email", _EMAIL), ("address", _CN_STREET),
+            ("address", _EN_STREET))
 
 
 def redact_text(text: str) -> str:
@@ -61,11 +64,15 @@ def redact_warc(warc: bytes) -> bytes:
                 mime.startswith(_TEXTUAL) or record.rec_type == "request"):
             payload = redact_text(payload.decode("utf-8", "replace")).encode("utf-8")
         if http is not None:
-            headers = [(k, redact_text(v)) for k, v in http.headers if k.lower() != "content-length"]
-            headers.append(("Content-Length", str(len(payload))))
+            revisit = record.rec_type == "revisit"  # headers only: its Content-Length is the original's
+            headers = [(k, redact_text(v)) for k, v in http.headers if revisit or k.lower() != "content-length"]
+            if not revisit:
+                headers.append(("Content-Length", str(len(payload))))
             http = StatusAndHeaders(redact_text(http.statusline), headers, protocol=http.protocol)
         keep = {k: v for k, v in record.rec_headers.headers
-                if k in ("WARC-Date", "WARC-IP-Address", "WARC-Protocol", "WARC-Concurrent-To")}
+                if k in ("WARC-Date", "WARC-IP-Address", "WARC-Protocol", "WARC-Concurrent-To")
+                or (record.rec_type == "revisit" and k.startswith(("WARC-Refers-To", "WARC-Profile",
+                                                                   "WARC-Payload-Digest")))}
         uri = record.rec_headers.get_header("WARC-Target-URI") or ""
         if record.rec_type == "warcinfo":
             writer.write_record(writer.create_warc_record(

@@ -37,6 +37,8 @@ class ReportInput:
     signature: bytes | None
     stamp: dict[str, Any] | None
     public_key_pem: bytes | None
+    # set when ``screenshot`` is a masked copy (agent.screenmask): names the original
+    screenshot_note: dict[str, Any] | None = None
 
 
 def gather(store: Store, ref: str) -> ReportInput:
@@ -104,9 +106,11 @@ def render(data: ReportInput, *, complaint: bool = False,
         ("警告 Warnings", t("; ".join(m.get("warnings") or []) or "无 none")),
     ]) + "</table>")
     parts.append("<h2>2. 页面截图 · Screenshot</h2>")
-    if data.screenshot is not None and mask is None:
+    if data.screenshot is not None and (mask is None or data.screenshot_note):
         b64 = base64.b64encode(data.screenshot).decode("ascii")
         parts.append(f"<img class='shot' alt='screenshot' src='data:image/png;base64,{b64}'>")
+        if mask is not None and data.screenshot_note:
+            parts.append(_masked_note(data.screenshot_note))
     elif data.screenshot is not None:
         parts.append("<p class='note'>已脱敏报告不附截图（截图中的个人信息无法可靠遮盖）；原截图哈希见下表。"
                      " The screenshot is withheld from redacted reports (personal data in pixels"
@@ -123,6 +127,16 @@ def render(data: ReportInput, *, complaint: bool = False,
                      " hashes above are of the original files this report derives from.</p>")
     parts.append("</body></html>")
     return "\n".join(parts)
+
+
+def _masked_note(note: dict[str, Any]) -> str:
+    origin = note["derived_from"]["sha256"]
+    return (f"<p class='note'>截图已脱敏：页面文字中识别出的 {note['masked_boxes']} 处个人信息已涂黑"
+            "（图片内的文字无法识别，未遮盖）。本截图由原截图（SHA-256 见下）遮盖而来。"
+            f" Redacted screenshot: {note['masked_boxes']} areas where the page drew personal data"
+            " as text are painted over (text inside images is not found). It derives from the"
+            f" original screenshot SHA-256 <span class='hash'>{origin}</span>; this copy's"
+            f" SHA-256 <span class='hash'>{note['sha256']}</span>.</p>")
 
 
 def _record_html(rec: dict[str, Any], t: Callable[[Any], str]) -> str:

@@ -3,22 +3,38 @@
 Chromium hands us bodies already decoded, so a response's Content-Encoding and
 Transfer-Encoding no longer describe the stored bytes: they are kept under
 ``X-Archive-Orig-*`` names and Content-Length is set to the stored length.
+
+Given ``payload_origin(url, digest)``, a response whose body an earlier snapshot's WARC
+already holds (same URL, same WARC-Payload-Digest) is written as a WARC 1.1 revisit
+record (identical-payload-digest: headers, no body) naming that snapshot. Documents
+(HTML, and the URLs in ``keep``) are always kept whole: they are the evidence of what the
+page sent, and each capture's WARC should show it without help from another.
+A revisit keeps no request record: per record the WARC costs ~600 B of headers, the
+request of an unchanged sub-resource says nothing the manifest (user agent, locale) and
+the original's request record do not, and WARC does not require one.
 """
 from __future__ import annotations
 
 import base64
 import io
 import re
+from collections.abc import Callable, Collection
 from typing import Any
 from urllib.parse import urlsplit
 
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from storage.revisits import SNAPSHOT_HEADER, PayloadOrigin, payload_digest
+
 _DROP = {"content-encoding", "transfer-encoding", "content-length"}
 _SECRET = {"cookie", "set-cookie", "authorization", "proxy-authorization"}
 _PASSWORD = re.compile(rb"pass(word|wd)?|pwd|token|secret", re.IGNORECASE)
 _HTTP_VERSION = re.compile(r"^HTTP/\d(\.\d)?$")
+_DOCUMENT = ("text/html", "application/xhtml+xml")
+REVISIT_MIN = 200  # bytes: a smaller body costs less than the revisit's extra headers
+
+PayloadLookup = Callable[[str, str], PayloadOrigin | None]
 
 
 def _protocol(version: str | None) -> str:
@@ -48,10 +64,12 @@ def _headers(pairs: list[dict[str, str]]) -> list[tuple[str, str]]:
     return out
 
 
-def har_to_warc(har: dict[str, Any], *, software: str, info: dict[str, str] | None = None) -> tuple[bytes, int]:
-    """Return (gzipped WARC bytes, number of responses written)."""
+def har_to_warc(har: dict[str, Any], *, software: str, info: dict[str, str] | None = None,
+                payload_origin: PayloadLookup | None = None,
+                keep: Collection[str] = ()) -> tuple[bytes, int]:
+    """Return (gzipped WARC bytes, number of responses written, revisits counted)."""
     buf = io.BytesIO()
-    writer = WARCWriter(buf, gzip=True)
+    writer = WARCWriter(buf, gzip=True, warc_version="1.1")
     fields = {"software": software, "format": "WARC File Format 1.1"}
     fields.update(info or {})
     writer.write_record(writer.create_warcinfo_record("capture.warc.gz", fields))
@@ -85,12 +103,26 @@ def har_to_warc(har: dict[str, Any], *, software: str, info: dict[str, str] | No
         headers.append(("Content-Length", str(len(body))))
         status_line = f"{status} {resp.get('statusText') or ''}".strip()
         http = StatusAndHeaders(status_line, headers, protocol=_protocol(version))
-        record = writer.create_warc_record(
-            url, "response", payload=io.BytesIO(body), length=len(body),
-            http_headers=http, warc_headers_dict=dict(warc_headers),
-        )
+        origin = None
+        if payload_origin is not None and len(body) >= REVISIT_MIN and url not in keep \
+                and not _is_document(headers):
+            digest = payload_digest(body)
+            origin = payload_origin(url, digest)
+        if origin is not None:
+            record = writer.create_revisit_record(
+                url, origin.digest, origin.url, origin.warc_date, http_headers=http,
+                warc_headers_dict={**warc_headers, "WARC-Refers-To": origin.record_id,
+                                   SNAPSHOT_HEADER: origin.snapshot_id},
+            )
+        else:
+            record = writer.create_warc_record(
+                url, "response", payload=io.BytesIO(body), length=len(body),
+                http_headers=http, warc_headers_dict=dict(warc_headers),
+            )
         writer.write_record(record)
         written += 1
+        if origin is not None:
+            continue  # see the module's note: a revisit keeps no request record
 
         post = req.get("postData") or {}
         req_body = (post.get("text") or "").encode("utf-8")
@@ -111,6 +143,11 @@ def har_to_warc(har: dict[str, Any], *, software: str, info: dict[str, str] | No
         )
         writer.write_record(req_record)
     return buf.getvalue(), written
+
+
+def _is_document(headers: list[tuple[str, str]]) -> bool:
+    mime = next((v for k, v in headers if k.lower() == "content-type"), "")
+    return mime.split(";")[0].strip().lower() in _DOCUMENT
 
 
 def _request_target(url: str) -> str:

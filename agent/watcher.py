@@ -189,7 +189,8 @@ class Watcher:
         self._emit({"event": "start", "url": t.url, "kind": t.kind, "at": started, "attempt": attempt})
         try:
             session = load_session(self.store.root, t.session) if t.session else None
-            cap = await capturer.capture(t.url, t.kind, session=session)
+            cap = await capturer.capture(t.url, t.kind, session=session,
+                                         payload_origin=self.store.payload_origin)
             snapshot_id, manifest = self.store.commit(cap.manifest, cap.artifacts)
         except (JianyipaiError, StoreError, Exception) as exc:
             error = str(exc) if isinstance(exc, JianyipaiError | StoreError) else \

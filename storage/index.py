@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -34,11 +35,21 @@ CREATE TABLE IF NOT EXISTS artifacts (
     PRIMARY KEY (snapshot_id, name)
 );
 CREATE INDEX IF NOT EXISTS artifacts_sha ON artifacts(sha256);
+CREATE TABLE IF NOT EXISTS payloads (
+    url TEXT NOT NULL,
+    digest TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    snapshot_id TEXT NOT NULL,
+    warc_sha256 TEXT NOT NULL,
+    warc_date TEXT NOT NULL,
+    record_id TEXT NOT NULL,
+    PRIMARY KEY (url, digest, seq)
+);
 """
 
 
 # Bumped whenever SCHEMA changes: an index of another version is dropped and rebuilt.
-VERSION = 2
+VERSION = 3
 
 # What a record says that matters for "did it change?": compared as one string per snapshot.
 FACT_FIELDS = ("title", "price", "original_price", "price_range", "availability", "seller", "sku",
@@ -68,6 +79,7 @@ class Index:
         if self.db.execute("PRAGMA user_version").fetchone()[0] != VERSION:
             self.db.execute("DROP TABLE IF EXISTS snapshots")
             self.db.execute("DROP TABLE IF EXISTS artifacts")
+            self.db.execute("DROP TABLE IF EXISTS payloads")
             self.db.execute(f"PRAGMA user_version={VERSION}")
         self.db.executescript(SCHEMA)
 
@@ -81,7 +93,9 @@ class Index:
         return [r[0] for r in self.db.execute("SELECT id FROM snapshots ORDER BY seq")]
 
     def add(self, seq: int, snapshot_id: str, manifest: dict[str, Any], title: str | None,
-            record: dict[str, Any] | None = None) -> None:
+            record: dict[str, Any] | None = None,
+            payloads: Iterable[tuple[str, str, str, str]] = ()) -> None:
+        """``payloads``: (url, digest, warc date, record id) of the full responses in its WARC."""
         target = manifest.get("target") or {}
         price = (record or {}).get("price") or {}
         if not isinstance(price, dict):
@@ -124,11 +138,18 @@ class Index:
                     "INSERT OR REPLACE INTO artifacts VALUES (?,?,?,?,?)",
                     (snapshot_id, name, art["sha256"], art["size"], art["media_type"]),
                 )
+            warc = (manifest.get("artifacts") or {}).get("warc") or {}
+            self.db.executemany(
+                "INSERT OR IGNORE INTO payloads VALUES (?,?,?,?,?,?,?)",
+                [(url, digest, seq, snapshot_id, warc.get("sha256", ""), date, rid)
+                 for url, digest, date, rid in payloads],
+            )
 
     def reset(self) -> None:
         with self.db:
             self.db.execute("DELETE FROM snapshots")
             self.db.execute("DELETE FROM artifacts")
+            self.db.execute("DELETE FROM payloads")
 
     def match_prefix(self, prefix: str) -> list[str]:
         rows = self.db.execute(
@@ -151,3 +172,12 @@ class Index:
     def snapshots_using(self, digest: str) -> list[tuple[str, str]]:
         rows = self.db.execute("SELECT snapshot_id, name FROM artifacts WHERE sha256 = ?", (digest,))
         return [(r[0], r[1]) for r in rows]
+
+    def payload_origins(self, url: str, digest: str) -> list[tuple[str, str, str, str]]:
+        """(snapshot id, WARC sha256, WARC date, record id) of indexed snapshots whose WARC
+        holds this payload in full, oldest first."""
+        rows = self.db.execute(
+            "SELECT p.snapshot_id, p.warc_sha256, p.warc_date, p.record_id FROM payloads p"
+            " JOIN snapshots s ON s.id = p.snapshot_id AND s.seq = p.seq"
+            " WHERE p.url = ? AND p.digest = ? ORDER BY p.seq LIMIT 3", (url, digest))
+        return [(r[0], r[1], r[2], r[3]) for r in rows]

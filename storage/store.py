@@ -36,6 +36,7 @@ from storage.errors import (
 )
 from storage.index import Index
 from storage.ledger import Ledger
+from storage.revisits import PayloadOrigin, payloads
 from storage.seal import Sealer
 
 FORMAT = "jianyipai-store/1"
@@ -115,6 +116,7 @@ class Store:
             table[art.name] = {"sha256": digest, "size": len(art.data), "media_type": art.media_type}
         manifest["artifacts"] = table
         manifest["signer"] = self.seals.signer()
+        held = [tuple(p) for a in artifacts if a.name == "warc" for p in payloads(a.data)]
         with self.ledger.locked():
             ids = self.ledger.ids()
             manifest["prev"] = ids[-1] if ids else None
@@ -123,7 +125,7 @@ class Store:
             self.seals.sign(snapshot_id)  # before the ledger line: every snapshot is signed
             self.ledger.append(snapshot_id)
             self.index.add(len(ids) + 1, snapshot_id, manifest, manifest.get("title"),
-                           _record_of(artifacts))
+                           _record_of(artifacts), held)
         for hook in self.after_commit:
             hook(snapshot_id)
         return snapshot_id, manifest
@@ -143,7 +145,16 @@ class Store:
             except StoreError:
                 continue  # verify reports it
             self.index.add(seq, snapshot_id, manifest, manifest.get("title"),
-                           self._stored_record(manifest))
+                           self._stored_record(manifest), self._stored_payloads(manifest))
+
+    def _stored_payloads(self, manifest: dict[str, Any]) -> list[tuple[str, str, str, str]]:
+        art = (manifest.get("artifacts") or {}).get("warc")
+        if not isinstance(art, dict):
+            return []
+        try:
+            return [tuple(p) for p in payloads(self.blobs.get(str(art.get("sha256"))))]
+        except StoreError:
+            return []
 
     def _stored_record(self, manifest: dict[str, Any]) -> dict[str, Any] | None:
         art = (manifest.get("artifacts") or {}).get("record")
@@ -206,6 +217,15 @@ class Store:
 
     def summaries(self, target_url: str | None = None, newest_first: bool = True) -> list[dict[str, Any]]:
         return self.index.summaries(target_url, newest_first)
+
+    def payload_origin(self, url: str, digest: str) -> PayloadOrigin | None:
+        """The earliest snapshot whose WARC holds the body of ``url`` with this payload digest
+        (warcio's ``sha1:BASE32``) in full, if its WARC blob is here and intact; else None."""
+        for snapshot_id, warc_sha, date, record_id in self.index.payload_origins(url, digest):
+            now = self.blobs.rehash(warc_sha) if HEX64.match(warc_sha) else None
+            if now is not None and now[0] == warc_sha:
+                return PayloadOrigin(snapshot_id, url, digest, date, record_id)
+        return None
 
     def is_id(self, ref: str) -> bool:
         return bool(HEX64.match(ref))

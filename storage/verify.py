@@ -5,7 +5,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from storage import sealcheck
+from storage import revisits, sealcheck
 from storage.blobs import HEX64
 from storage.store import Store
 
@@ -76,6 +76,8 @@ def verify(store: Store, tsa_roots: list[Any] | None = None) -> Report:
             report.problems.append(
                 Problem(snapshot_id, None, "indexed but missing from the ledger (removed?)")
             )
+    # a revisit's body lives in an earlier snapshot's WARC: that snapshot must be there, before it
+    report.problems.extend(Problem(*p) for p in revisits.check(store, [i for i in ids if HEX64.match(i)]))
     seals = sealcheck.check(store, ids, tsa_roots or [])
     report.problems.extend(Problem(*p) for p in seals.problems)
     report.notes.extend(seals.notes)

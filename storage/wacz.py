@@ -34,6 +34,7 @@ from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 from warcio.archiveiterator import ArchiveIterator
 
 from storage.errors import StoreError
+from storage.revisits import supporting_snapshots
 from storage.seal import write_once
 from storage.store import Store
 
@@ -72,7 +73,7 @@ def cdxj_lines(warc: bytes, filename: str) -> list[str]:
         if record.http_headers is not None:
             entry["status"] = record.http_headers.get_statuscode()
             mime = record.http_headers.get_header("Content-Type") or ""
-            entry["mime"] = mime.split(";")[0].strip()
+            entry["mime"] = "warc/revisit" if record.rec_type == "revisit" else mime.split(";")[0].strip()
         digest = record.rec_headers.get_header("WARC-Payload-Digest")
         if digest:
             entry["digest"] = digest
@@ -143,7 +144,9 @@ def export(store: Store, refs: list[str], out: Path, *, software: str,
             data = new
         files.append((path, data, zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED))
 
-    for sid in ids:
+    # the snapshots whose WARCs hold the bodies that revisit records here point at
+    support = supporting_snapshots(store, ids)
+    for sid in ids + support:
         manifest = json.loads(store.blobs.get(sid))
         arts = manifest.get("artifacts") or {}
         add(f"evidence/{sid}.manifest.json", store.blobs.get(sid), sid, "manifest")
@@ -154,15 +157,17 @@ def export(store: Store, refs: list[str], out: Path, *, software: str,
                 stored=True)
             if len(files) > before:
                 cdx.extend(cdxj_lines(files[-1][1], warc_name))
-        if "screenshot" in arts:
+        if "screenshot" in arts and sid not in support:
             add(f"screenshots/{sid}.png", store.blobs.get(arts["screenshot"]["sha256"]), sid,
                 "screenshot", stored=True)
-        if "record" in arts:
+        if "record" in arts and sid not in support:
             add(f"evidence/{sid}.record.json", store.blobs.get(arts["record"]["sha256"]), sid, "record")
         for suffix in ("sig", "tsr"):
             seal = store.seals.read(sid, suffix)
             if seal is not None:
                 add(f"evidence/{sid}.{suffix}", seal)
+        if sid in support:
+            continue  # its WARC and seals only: not a page of this bundle
         url = manifest.get("final_url") or (manifest.get("target") or {}).get("url")
         page = {"id": sid[:32], "url": url, "ts": manifest.get("captured_at"),
                 "title": manifest.get("title") or url}
@@ -187,6 +192,8 @@ def export(store: Store, refs: list[str], out: Path, *, software: str,
         "mainPageDate": first.get("captured_at"), "resources": resources,
         "snapshots": ids,
     }
+    if support:
+        package["supporting"] = support  # WARCs included for the revisits' payloads
     if derived:
         package["derived"] = derived
     package_bytes = json.dumps(package, indent=2, ensure_ascii=False).encode("utf-8")

@@ -228,8 +228,8 @@ def test_endless_history_stops_at_the_time_bound(cli_shop: DemoShop, tmp_path: P
     [line] = result.json_lines()
     assert line["chat"]["history"] == "bound" and line["chat"]["bound"] == "time"
     assert any("at the time bound" in w for w in line["warnings"])
-    assert line["duration_s"] < 14 and took < 40
-    assert line["chat"]["messages_seen"] > 60
+    assert line["duration_s"] < 25 and took < 60  # 12 s, and the screenshot of what loaded
+    assert line["chat"]["messages_seen"] >= 40
 
 
 def test_non_chat_page_ends_quickly_with_a_warning(cli_shop: DemoShop, tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from agent.cli import capture, demo, evidence, serve, sessions, store, thread, watch  # noqa: F401  (they register commands)
+    from agent.cli import capture, demo, evidence, leaks, serve, sessions, store, thread, watch  # noqa: F401  (they register commands)
 
 
 _register()

@@ -30,6 +30,9 @@ class Env:
 
             self._store = Store(self.store_dir, create=create)
             attach(self._store, self.settings)  # trusted timestamps after each commit
+            from agent.leaks import attach as scan_for_identities
+
+            scan_for_identities(self._store)  # the user's own identifiers, after each commit
         return self._store
 
 

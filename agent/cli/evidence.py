@@ -49,7 +49,8 @@ def _check_out(out: Path, suffixes: tuple[str, ...]) -> None:
 @click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="The bundle to write (BUNDLE.wacz).")
 @click.option("--redact", is_flag=True,
-              help="Mask your own phone numbers, ID numbers, e-mail and addresses in the records.")
+              help="Mask phone numbers, ID numbers, e-mail and addresses in the records, and paint"
+              " them over in screenshots where the capture recorded where they were drawn.")
 @click.option("--json", "as_json", is_flag=True, help="Print the bundle's datapackage as JSON.")
 @common
 def export(env: Env, snapshots: tuple[str, ...], out: Path, redact: bool, as_json: bool) -> None:
@@ -60,9 +61,9 @@ def export(env: Env, snapshots: tuple[str, ...], out: Path, redact: bool, as_jso
     _check_out(out, (".wacz",))
     transform = None
     if redact:
-        from agent.redact import export_transform
+        from agent.screenmask import export_transform
 
-        transform = export_transform
+        transform = export_transform(env.store(create=False))
     package = write_wacz(env.store(create=False), list(snapshots), out,
                          software=f"jianyipai {__version__}", transform=transform)
     if as_json:
@@ -78,7 +79,8 @@ def export(env: Env, snapshots: tuple[str, ...], out: Path, redact: bool, as_jso
               help="OUT.html or OUT.pdf.")
 @click.option("--complaint", is_flag=True, help="Add a complaint draft that lists the evidence.")
 @click.option("--redact", is_flag=True,
-              help="Mask your own phone numbers, ID numbers, e-mail and addresses.")
+              help="Mask phone numbers, ID numbers, e-mail and addresses (text, and screenshot"
+              " where the capture recorded where they were drawn).")
 @common
 def report(env: Env, snapshot: str, out: Path, complaint: bool, redact: bool) -> None:
     """An evidence report (Chinese and English) of a snapshot, or of a URL's newest one."""
@@ -91,6 +93,11 @@ def report(env: Env, snapshot: str, out: Path, complaint: bool, redact: bool) ->
 
         mask = redact_text
     data = gather(env.store(create=False), snapshot)
+    if redact and data.screenshot is not None:
+        from agent.screenmask import masked_screenshot
+
+        if masked := masked_screenshot(env.store(create=False), data.snapshot_id, data.screenshot):
+            data.screenshot, data.screenshot_note = masked
     html = render(data, complaint=complaint, mask=mask)
     try:
         if out.suffix.lower() == ".pdf":

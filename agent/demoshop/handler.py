@@ -12,7 +12,7 @@ from http.server import BaseHTTPRequestHandler
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from . import account, blocked_pages, chat, en_pages, images, item_pages, misc_pages
+from . import account, blocked_pages, chat, en_pages, images, item_pages, misc_pages, order_pages
 from .catalog import RECOMMENDATIONS, price_json
 from .layout import asset
 
@@ -141,6 +141,7 @@ class Handler(BaseHTTPRequestHandler):
             "/item/mutating": misc_pages.mutating,
             "/item/download": misc_pages.download_page,
             "/shop/s1": misc_pages.shop_s1,
+            "/order/2391": order_pages.order_2391,
         }
         if path in simple:
             return self._send(200, simple[path]())
