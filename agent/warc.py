@@ -129,9 +129,10 @@ def har_to_warc(har: dict[str, Any], *, software: str, info: dict[str, str] | No
         if _PASSWORD.search(req_body):
             req_body = b""  # a form that carries a password or token is not kept
         path = _request_target(url)
+        # warcio's form for requests: "VERB target HTTP/x" (the verb takes the protocol slot)
         req_http = StatusAndHeaders(
-            f"{req.get('method', 'GET')} {path}", _headers(req.get("headers", [])),
-            protocol=_protocol(req.get("httpVersion")), is_http_request=True,
+            f"{req.get('method', 'GET')} {path} {_protocol(req.get('httpVersion'))}",
+            _headers(req.get("headers", [])), is_http_request=True,
         )
         req_record = writer.create_warc_record(
             url, "request", payload=io.BytesIO(req_body), length=len(req_body),

@@ -20,11 +20,11 @@ def test_corpus_is_big_enough() -> None:
     assert len(CASES) >= 20
 
 
-@pytest.mark.parametrize("page,expected", CASES, ids=[p.stem for p, _ in CASES])
-def test_page_matches_expected(page: Path, expected: dict) -> None:
-    record = extract_listing(page.read_bytes(), expected.get("url"), hints=expected.get("hints"))
+@pytest.mark.parametrize("html_page,expected", CASES, ids=[p.stem for p, _ in CASES])
+def test_page_matches_expected(html_page: Path, expected: dict) -> None:
+    record = extract_listing(html_page.read_bytes(), expected.get("url"), hints=expected.get("hints"))
     json.dumps(record)  # JSON-serialisable
     assert record["schema"] == SCHEMA and record["kind"] == "listing"
     mismatches = {f: (want, got) for f, (ok, want, got) in compare(record, expected).items()
                   if not ok}
-    assert not mismatches, f"{page.name}: {mismatches}\nwarnings: {record['warnings']}"
+    assert not mismatches, f"{html_page.name}: {mismatches}\nwarnings: {record['warnings']}"
