@@ -30,11 +30,10 @@ the generic finder in ``extractors/chat.py`` takes over when a profile finds not
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
-from functools import lru_cache
-from importlib import resources
 from typing import Any
+
+from extractors.registry import Registry
 
 PARTS = ("scroll", "message", "sender", "time", "text", "image", "file", "link", "withdrawn",
          "separator", "start_marker", "loading", "counterpart", "agent")
@@ -137,28 +136,9 @@ def parse_chat_profile(data: dict[str, Any], origin: str) -> ChatProfile:
     )
 
 
-_EXTRA: list[ChatProfile] = []
-
-
-@lru_cache(maxsize=1)
-def _builtin() -> tuple[ChatProfile, ...]:
-    out = []
-    for ref in sorted(resources.files(__name__).iterdir(), key=lambda r: r.name):
-        if ref.name.endswith(".toml"):
-            data = tomllib.loads(ref.read_text(encoding="utf-8"))
-            out.append(parse_chat_profile(data, f"extractors/chat_profiles/{ref.name}"))
-    return tuple(out)
-
-
-def register_chat_profile(data: dict[str, Any], origin: str = "<registered>") -> ChatProfile:
-    """Add a chat profile at run time; it is tried before the built-in ones."""
-    profile = parse_chat_profile(data, origin)
-    _EXTRA.insert(0, profile)
-    return profile
-
-
-def all_chat_profiles() -> list[ChatProfile]:
-    return [*_EXTRA, *_builtin()]
+_REGISTRY: Registry[ChatProfile] = Registry(__name__, "extractors/chat_profiles", parse_chat_profile)
+register_chat_profile = _REGISTRY.register
+all_chat_profiles = _REGISTRY.all
 
 
 def matching_chat_profiles(host: str | None, url: str | None, html: str = "") -> list[ChatProfile]:

@@ -11,11 +11,10 @@ time (the agent uses it for profiles from the user's config folder).
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
-from functools import lru_cache
-from importlib import resources
 from typing import Any
+
+from extractors.registry import Registry
 
 FIELDS = ("title", "price", "original_price", "seller", "seller_url", "sku", "availability",
           "removed", "shipping", "images", "specs")
@@ -66,28 +65,9 @@ def parse_profile(data: dict[str, Any], origin: str) -> Profile:
         raise ValueError(f"{origin}: bad regex: {exc}") from exc
 
 
-_EXTRA: list[Profile] = []
-
-
-@lru_cache(maxsize=1)
-def _builtin() -> tuple[Profile, ...]:
-    out = []
-    for ref in sorted(resources.files(__name__).iterdir(), key=lambda r: r.name):
-        if ref.name.endswith(".toml"):
-            data = tomllib.loads(ref.read_text(encoding="utf-8"))
-            out.append(parse_profile(data, f"extractors/profiles/{ref.name}"))
-    return tuple(out)
-
-
-def register_profile(data: dict[str, Any], origin: str = "<registered>") -> Profile:
-    """Add a profile at run time; it is tried before the built-in ones."""
-    profile = parse_profile(data, origin)
-    _EXTRA.insert(0, profile)
-    return profile
-
-
-def all_profiles() -> list[Profile]:
-    return [*_EXTRA, *_builtin()]
+_REGISTRY: Registry[Profile] = Registry(__name__, "extractors/profiles", parse_profile)
+register_profile = _REGISTRY.register
+all_profiles = _REGISTRY.all
 
 
 def find_profile(host: str | None, html: str) -> Profile | None:
