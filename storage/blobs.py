@@ -2,25 +2,16 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 from storage.canonical import sha256_hex
 from storage.errors import StoreError
+from storage.files import write_once
 
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
 _CHUNK = 1 << 20
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 class BlobStore:
@@ -44,22 +35,7 @@ class BlobStore:
         final = self.path(digest)
         if final.is_file():
             return digest
-        final.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(dir=self.tmp, prefix="blob-")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.chmod(tmp_name, 0o444)
-            os.replace(tmp_name, final)
-        except BaseException:
-            try:
-                os.unlink(tmp_name)
-            except FileNotFoundError:
-                pass
-            raise
-        _fsync_dir(final.parent)
+        write_once(final, data, 0o444, tmp_dir=self.tmp)
         return digest
 
     def get(self, digest: str) -> bytes:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
@@ -26,33 +25,13 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from storage.blobs import HEX64
 from storage.errors import StoreError
+from storage.files import write_once
 
 ALGORITHM = "ed25519"
 
 
 class SealError(StoreError):
     """Raised by storage.seal when the key or a seal file cannot be read or written."""
-
-
-def write_once(path: Path, data: bytes, mode: int = 0o444) -> bool:
-    """Write ``data`` to ``path`` atomically unless it exists; True when written now."""
-    if path.exists():
-        return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, mode)
-        try:
-            os.link(tmp, path)  # fails if another writer got there first: never overwrite
-        except FileExistsError:
-            return False
-    finally:
-        os.unlink(tmp)
-    return True
 
 
 def key_id(public: Ed25519PublicKey) -> str:
