@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from agent import __version__, chatcapture, screenmask
 from agent import screenshot as shots
 from agent.browser import launch
 from agent.errors import CaptureError, first_line
 from agent.records import PRICE_HINTS_JS, build_record, mark_blocked
+from agent.response import navigation_error, response_meta, rfc3339
 from agent.sessions import Session
 from agent.settings import Settings
 from agent.settle import NetworkWatch, page_height, scroll_through, wait_quiet
@@ -29,11 +29,6 @@ from storage import Artifact
 
 SCHEMA = "jianyipai.snapshot/1"
 KINDS = ("listing", "chat", "page")
-KEPT_HEADERS = (
-    "content-type", "content-length", "content-language", "last-modified", "etag", "date",
-    "server", "cache-control", "expires", "location", "x-frame-options",
-    "content-security-policy", "strict-transport-security",
-)
 MEDIA = {
     "screenshot": "image/png",
     "html": "text/html; charset=utf-8",
@@ -55,10 +50,6 @@ class Capture:
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
-
-
-def rfc3339(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 class Laps:
@@ -172,7 +163,7 @@ class Capturer:
         try:
             response = await page.goto(url, wait_until="commit", timeout=remaining_ms)
         except PlaywrightError as exc:
-            raise CaptureError(_navigation_error(url, exc)) from None
+            raise CaptureError(navigation_error(url, exc)) from None
         if response is None and not url.startswith("file:"):
             raise CaptureError(f"no response from {url}")
         lap("navigate")
@@ -231,7 +222,7 @@ class Capturer:
         lap("screenshot")
 
         final_url = page.url
-        meta = await _response_meta(response)
+        meta = await response_meta(response)
         if final_url != meta.get("response_url") and meta.get("response_url"):
             warnings.append(f"navigation: the page moved on to {final_url} after loading")
         record = build_record(kind, html, final_url, status=meta["status"], title=title, hints=hints,
@@ -294,70 +285,8 @@ async def _guard(coro: Any, deadline: float, default: Any, warnings: list[str], 
         return default
 
 
-async def _response_meta(response: Any) -> dict[str, Any]:
-    if response is None:
-        return {"status": None, "headers": {}, "server": None, "tls": None, "redirects": [],
-                "response_url": None}
-    hops = []
-    req = response.request.redirected_from
-    while req is not None:
-        prior = await req.response()
-        hops.append({"url": req.url, "status": prior.status if prior else None})
-        req = req.redirected_from
-    hops.reverse()
-    headers = await response.all_headers()
-    kept = {k: v for k, v in sorted(headers.items()) if k in KEPT_HEADERS}
-    server = await response.server_addr()
-    tls = await response.security_details()
-    return {
-        "status": response.status,
-        "headers": kept,
-        "server": {"ip": server["ipAddress"], "port": server["port"]} if server else None,
-        "tls": _tls(tls) if tls else None,
-        "redirects": hops,
-        "response_url": response.url,
-    }
-
-
-def _tls(details: dict[str, Any]) -> dict[str, Any]:
-    def when(ts: Any) -> str | None:
-        return rfc3339(datetime.fromtimestamp(ts, UTC)) if ts else None
-
-    return {
-        "protocol": details.get("protocol"),
-        "issuer": details.get("issuer"),
-        "subject": details.get("subjectName"),
-        "valid_from": when(details.get("validFrom")),
-        "valid_to": when(details.get("validTo")),
-    }
-
-
 def _read_har(path: Path) -> dict[str, Any]:
     try:
         return json.loads(path.read_text("utf-8"))
     except (OSError, ValueError):
         return {"log": {"entries": []}}
-
-
-def _navigation_error(url: str, exc: BaseException) -> str:
-    msg = first_line(exc)
-    host = urlsplit(url).hostname or url
-    for code, text in (
-        ("ERR_NAME_NOT_RESOLVED", f"cannot resolve host {host}"),
-        ("ERR_CONNECTION_REFUSED", f"connection refused by {host}"),
-        ("ERR_CONNECTION_RESET", f"connection reset by {host}"),
-        ("ERR_CONNECTION_CLOSED", f"connection closed by {host} before a response"),
-        ("ERR_EMPTY_RESPONSE", f"empty response from {host}"),
-        ("ERR_ADDRESS_UNREACHABLE", f"host {host} is unreachable"),
-        ("ERR_INTERNET_DISCONNECTED", "no network"),
-        ("ERR_UNSAFE_PORT", f"the browser refuses to connect to port {urlsplit(url).port} (an unsafe port)"),
-        ("ERR_CERT", f"the certificate of {host} is not valid (see browser.ignore_https_errors)"),
-        ("ERR_SSL", f"TLS handshake with {host} failed"),
-        ("ERR_FILE_NOT_FOUND", f"no such file: {url}"),
-        ("Timeout", f"no response from {host} within the time bound"),
-        ("ERR_ABORTED", f"the browser aborted loading {url} (a download, or blocked)"),
-    ):
-        if code in msg:
-            return text
-    return f"cannot load {url}: {msg}"
-
