@@ -1,6 +1,8 @@
 """demo-shop and demo: the built-in marketplace."""
 from __future__ import annotations
 
+import sys
+
 import click
 
 from agent import output
@@ -51,5 +53,6 @@ def demo(env: Env, port: int, as_json: bool) -> None:
         return
     click.echo(output.snapshot_text(outcome.snapshot_id or "", outcome.manifest or {}, outcome.record,
                                     str(store.root.resolve())))
-    click.echo(f"\nNext: jianyipai show {(outcome.snapshot_id or '')[:12]} --store {env.store_dir}"
-               f"   ·   jianyipai verify --store {env.store_dir}")
+    me = sys.argv[0] if sys.argv[0].endswith("jianyipai") else "jianyipai"  # e.g. .venv/bin/jianyipai
+    click.echo(f"\nNext: {me} show {(outcome.snapshot_id or '')[:12]} --store {env.store_dir}"
+               f"   ·   {me} verify --store {env.store_dir}   ·   {me} serve --store {env.store_dir}")
