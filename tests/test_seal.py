@@ -186,3 +186,21 @@ def test_a_tsa_that_is_down_never_loses_the_capture_and_the_stamp_comes_later(sh
         assert [e["ok"] for e in log if e["id"] == sid] == [False, False, True]  # the gap, kept
         code, report = verify_json(store, "--config", str(cfg))
         assert code == 0 and report["timestamps"] == 1 and report["unstamped"] == []
+
+
+def test_an_outage_costs_each_capture_one_try_and_the_backlog_clears_after(shop, tmp_path) -> None:
+    with LocalTSA() as tsa:
+        store = tmp_path / "store"
+        cfg = config(tmp_path, tsa)
+        tsa.down = True
+        urls = [f"{shop.url}/item/1002", f"{shop.url}/item/1003", f"{shop.url}/item/gbk"]
+        result = run_cli("capture", *urls, "--json", "--config", str(cfg), store=store)
+        assert result.code == 0, result.err
+        ids = [line["id"] for line in result.json_lines()]
+        log = [json.loads(x) for x in (store / "seals" / "stamps.log").read_text().splitlines()]
+        # one attempt per capture, not one per pending snapshot per capture (1 + 2 + 3)
+        assert [e["id"] for e in log] == ids and not any(e["ok"] for e in log)
+        tsa.down = False
+        later = run_cli("capture", f"{shop.url}/item/1001", "--json", "--config", str(cfg), store=store)
+        assert later.code == 0, later.err
+        assert all((store / "seals" / f"{i}.tsr").exists() for i in ids)  # the backlog, stamped
