@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,6 +81,7 @@ class Store:
         self.seals = Sealer(self.root)
         # Called with each new snapshot id once it is committed (e.g. trusted timestamps).
         self.after_commit: list[Callable[[str], None]] = []
+        self._checked: dict[str, float] = {}  # blob digest -> when it last hashed to its name
         self.sync_index()
 
     def _create(self) -> None:
@@ -222,10 +224,23 @@ class Store:
         """The earliest snapshot whose WARC holds the body of ``url`` with this payload digest
         (warcio's ``sha1:BASE32``) in full, if its WARC blob is here and intact; else None."""
         for snapshot_id, warc_sha, date, record_id in self.index.payload_origins(url, digest):
-            now = self.blobs.rehash(warc_sha) if HEX64.match(warc_sha) else None
-            if now is not None and now[0] == warc_sha:
+            if self._intact(warc_sha):
                 return PayloadOrigin(snapshot_id, url, digest, date, record_id)
         return None
+
+    INTACT_FOR_S = 600.0
+
+    def _intact(self, digest: str) -> bool:
+        """Whether a blob still hashes to its name; re-checked at most every INTACT_FOR_S, since
+        one capture asks about the same few WARCs once per response."""
+        checked = self._checked.get(digest)
+        if checked is not None and time.monotonic() - checked < self.INTACT_FOR_S:
+            return True
+        now = self.blobs.rehash(digest) if HEX64.match(digest) else None
+        if now is None or now[0] != digest:
+            return False
+        self._checked[digest] = time.monotonic()
+        return True
 
     def is_id(self, ref: str) -> bool:
         return bool(HEX64.match(ref))
