@@ -19,7 +19,7 @@ from .html import SKIP, clean, element_text, meta, tag_of
 from .money import Money, find_prices
 
 STRATEGY = "generic"
-_FINAL = re.compile(r"券后价?|到手价?|折后价|预估到手|领券后|用券后|final price|after coupon",
+FINAL = re.compile(r"券后价?|到手价?|折后价|预估到手|领券后|用券后|final price|after coupon",
                     re.I)
 _SALE = re.compile(r"活动价|促销价|秒杀价|拼单价|拼团价|团购价|现价|售价|价格|特价|会员价|优惠价|"
                    r"京东价|淘宝价|sale price|our price|deal price|\bprice\b|\bnow\b", re.I)
@@ -33,7 +33,15 @@ _STRUCK_CLASS = re.compile(r"line-?through|\bdel\b|strike|origin|old-?price|was-
                            r"market|line-?price|list-?price|a-text-price", re.I)
 _PRICE_CLASS = re.compile(r"price|jiage|money|amount", re.I)
 _ELSEWHERE = re.compile(r"recommend|related|similar|guess|also|footer|cart-|coupon|"
-                        r"you-may|bundle|accessor|猜你|推荐", re.I)
+                        r"you-may|bundle|accessor|sims-|\brec-|猜你|推荐", re.I)
+# Headings of blocks that list other products (为你推荐, 看了又看, "You may also like"...).
+_ELSEWHERE_HEADING = re.compile(
+    r"推荐|看了又看|看了还看|猜你喜欢|相似|同类|最近浏览|浏览记录|大家都在|店铺热销|"
+    r"also (?:like|viewed|bought)|related|similar|recommended|recently viewed|"
+    r"sponsored|compare with", re.I)
+_HEADINGS = ("h2", "h3", "h4")
+_TITLE_CLASS = re.compile(r"(?:goods|item|product|sku)[-_]?(?:title|name)(?![-_]?(?:wrap|box))",
+                          re.I)
 _TITLE_SPLIT = re.compile(r"\s*(?:[-_|–—]\s*(?:淘宝|天猫|京东|拼多多|Amazon|tmall|taobao|jd)"
                           r"[^-_|]*|"
                           r"【[^】]*】.*|\s[-|–—]\s.*)$", re.I)
@@ -42,8 +50,7 @@ _REMOVED = re.compile(
     r"该商品已下柜|商品已删除|已经下架|listing (?:was |has been )?removed|"
     r"no longer available|this item is no longer|item (?:was |has been )?removed|"
     r"product (?:is )?discontinued", re.I)
-_SELLER_CLASS = re.compile(r"shop-?name|store-?name|seller|mall-?name|shopname|storename|"
-                           r"merchant", re.I)
+_SELLER_CLASS = re.compile(r"(?:shop|store|mall)[\w-]{0,10}name|seller|merchant", re.I)
 _SPEC_CLASS = re.compile(r"param|spec|attr|attribute|detail-list|parameter|规格", re.I)
 
 
@@ -86,6 +93,14 @@ def find_title(tree: etree._Element) -> tuple[str | None, etree._Element | None,
         text = element_text(h1)
         if 2 <= len(text) <= 300:
             return text, h1, "h1"
+    body = tree.find("body")
+    for el in body.iter() if body is not None else []:
+        if isinstance(el.tag, str) and tag_of(el) not in ("a", "img", "input") and \
+                _TITLE_CLASS.search(f"{el.get('class') or ''} {el.get('id') or ''}"):
+            text = element_text(el)
+            if 4 <= len(text) <= 200 and not _ELSEWHERE.search(
+                    " ".join(_classes(a) for a in _ancestors(el, 8))):
+                return text, el, "class"
     title = tree.find(".//title")
     text = element_text(title) if title is not None else ""
     text = _TITLE_SPLIT.sub("", text) or text
@@ -124,6 +139,19 @@ def _label(el: etree._Element, text: str, start: int) -> str:
     return before[-16:]
 
 
+def _under_heading(el: etree._Element, title_el: etree._Element | None) -> bool:
+    """Inside a block (not the whole page) headed 为你推荐 / "You may also like"..."""
+    for block in _ancestors(el, 6)[1:]:
+        if tag_of(block) in ("body", "html") or (title_el is not None and
+                                                 any(a is block for a in title_el.iterancestors())):
+            return False
+        for child in block:
+            if tag_of(child) in _HEADINGS or "mt" == (child.get("class") or "").strip():
+                if _ELSEWHERE_HEADING.search(element_text(child)[:40]):
+                    return True
+    return False
+
+
 def displayed_prices(tree: etree._Element, currency: str | None,
                      title_el: etree._Element | None) -> list[PriceSeen]:
     body = tree.find("body")
@@ -152,7 +180,8 @@ def displayed_prices(tree: etree._Element, currency: str | None,
             far = " ".join(_classes(a) for a in _ancestors(box, 8))
             seen.append(PriceSeen(money, label, _struck(box, text[start:end]), index,
                                   bool(_PRICE_CLASS.search(classes)),
-                                  bool(_ELSEWHERE.search(far)), text[start:end]))
+                                  bool(_ELSEWHERE.search(far)) or _under_heading(box, title_el),
+                                  text[start:end]))
     return seen
 
 
@@ -175,22 +204,24 @@ def price_candidates(tree: etree._Element, currency: str | None,
     anchor = _index_of(tree, title_el)
     scored: list[tuple[float, PriceSeen, str]] = []
     for p in seen:
+        if p.elsewhere:
+            continue  # another product's price (recommendations, related items)
         original = p.struck or bool(_ORIGINAL.search(p.label[-14:]))
         role = "original" if original else ("range" if p.money.max_amount else "price")
         score = 1.0
-        if _FINAL.search(p.label[-14:]):
+        if FINAL.search(p.label[-14:]):
             score += 3
         elif _SALE.search(p.label[-14:]):
             score += 1.5
         score += 1.0 if p.priceish else 0
-        score -= 3 if p.elsewhere else 0
+        score += 1.0 if p.struck else 0
         distance = abs(p.index - anchor) if title_el is not None else p.index / 4
         score -= min(distance / 40, 2.5)
         scored.append((score, p, role))
     out: list[Candidate] = []
     prices = sorted((s for s in scored if s[2] != "original"), key=lambda s: -s[0])
     for rank, (_score, p, role) in enumerate(prices[:6]):
-        weight = (3.5 if p.priceish or _FINAL.search(p.label) or _SALE.search(p.label)
+        weight = (3.5 if p.priceish or FINAL.search(p.label) or _SALE.search(p.label)
                   else 2.0) if rank == 0 else 0.5
         out.append(Candidate("price", p.money, STRATEGY, role, p.label or None, weight))
     originals = sorted((s for s in scored if s[2] == "original"), key=lambda s: -s[0])
@@ -229,14 +260,55 @@ def seller_candidates(tree: etree._Element) -> list[Candidate]:
     for el in body.iter():
         if not isinstance(el.tag, str) or not _SELLER_CLASS.search(_classes(el)):
             continue
-        text = element_text(el)
-        text = re.sub(r"^(?:店铺|商家|卖家|Sold by|Seller|Store|进店逛逛)\s*[:：]?\s*", "", text,
-                      flags=re.I)
+        # A seller card holds the name and more (ratings, "99.2% positive"): prefer the
+        # innermost element that is still named like a seller, then its link's text.
+        inner = [d for d in el.iterdescendants() if isinstance(d.tag, str)
+                 and _SELLER_CLASS.search(_classes(d)) and 1 < len(_seller_text(d)) <= 40]
+        leaves = [d for d in inner if not any(o is not d and d in o.iterancestors()
+                                              for o in inner)]
+        target = leaves[0] if leaves else el
+        text = _seller_text(target)
+        link = target if tag_of(target) == "a" else target.find(".//a")
+        if link is not None and len(text) > 40 and 1 < len(_seller_text(link)) <= 40:
+            text = _seller_text(link)
         if 1 < len(text) <= 40:
-            link = el if tag_of(el) == "a" else el.find(".//a")
             url = link.get("href") if link is not None else None
             return [Candidate("seller", {"name": text, "url": url}, STRATEGY, weight=1.0)]
+    return _shop_card(body)
+
+
+_ENTER_SHOP = re.compile(r"^(?:进店|进店逛逛|进入店铺|逛逛店铺|Visit (?:the )?store)$", re.I)
+_STATS = re.compile(r"\d|好评|关注|粉丝|评分|体验|在售|商品|followers|rating", re.I)
+
+
+def _shop_card(body: etree._Element) -> list[Candidate]:
+    """A shop card without class names: the first plain text before its 进店 button."""
+    for el in body.iter():
+        own = el.text.strip() if isinstance(el.tag, str) and el.text else ""
+        if not own or len(own) > 20 or not _ENTER_SHOP.match(element_text(el)):
+            continue
+        for card in _ancestors(el, 3)[1:]:
+            for line in _lines_before(card, el):
+                if 1 < len(line) <= 30 and not _STATS.search(line):
+                    url = el.get("href") if tag_of(el) == "a" else None
+                    return [Candidate("seller", {"name": line, "url": url}, STRATEGY,
+                                      weight=0.5)]
     return []
+
+
+def _lines_before(card: etree._Element, stop: etree._Element) -> list[str]:
+    out = []
+    for d in card.iter():
+        if d is stop:
+            break
+        if isinstance(d.tag, str) and tag_of(d) not in SKIP and d.text and d.text.strip():
+            out.append(clean(d.text))
+    return out
+
+
+def _seller_text(el: etree._Element) -> str:
+    return re.sub(r"^(?:店铺|商家|卖家|Sold by|Seller|Store|进店逛逛)\s*[:：]?\s*", "",
+                  element_text(el), flags=re.I)
 
 
 def specs_of(tree: etree._Element, limit: int = 100) -> dict[str, str]:

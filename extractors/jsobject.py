@@ -16,6 +16,7 @@ from typing import Any
 _ASSIGN = re.compile(
     r"(?:^|[;\s,(])(?:var\s+|let\s+|const\s+)?((?:window|self|globalThis)?\.?"
     r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*|\[['\"][\w$]+['\"]\])*)\s*=\s*"
+    r"(?:[A-Za-z_$][\w$.]*\s*\|\|\s*)?"  # var sn = sn || {...}
     r"(JSON\.parse\(|[{\[])"
 )
 _DECODER = json.JSONDecoder()

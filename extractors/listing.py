@@ -20,7 +20,7 @@ from .decode import decode_html
 from .embedded import generic_candidates
 from .fields import Candidate, money_key
 from .hints import hint_candidates
-from .html import clean, page_lang, parse, visible_lines
+from .html import clean, meta, page_lang, parse, visible_lines
 from .jsobject import script_objects
 from .money import Money, find_prices, fmt
 from .profiles import find_profile
@@ -58,6 +58,50 @@ def _price_list(cands: list[Candidate]) -> list[dict[str, Any]]:
 
 def _pick(cands: list[Candidate], field: str, key=lambda v: v) -> Ballot | None:
     return winner([c for c in cands if c.field == field], key)
+
+
+def _not_shown_as_original(prices: list[Ballot], originals: list[Ballot]) -> list[Ballot]:
+    """Price ballots, best first: a displayed 券后价/到手价 first, and not the original.
+
+    A profile selector or a state field may hand over the struck price (``.tm-price`` also
+    matches the 划线价, ``item.price`` holds the list price). When the best original-price
+    ballot is displayed (weight >= 3) at the same amount as the winning price and the display
+    offers a lower price, that lower one is what the buyer pays now.
+    """
+    if len(prices) < 2:
+        return prices
+    final = [b for b in prices[1:] if b.best.value.amount < prices[0].best.value.amount
+             and any(c.family == "display" and c.weight >= 3 and c.label
+                     and generic.FINAL.search(c.label) for c in b.members)]
+    if final and not any(c.label and generic.FINAL.search(c.label) for c in prices[0].members):
+        # 券后价/到手价 shown on the page beat a 价格/促销价 or unlabelled price (README).
+        return [final[0]] + [b for b in prices if b is not final[0]]
+    if not originals:
+        return prices
+    shown = originals[0]
+    if shown.families.get("display", 0.0) < 3.0 or shown.key != prices[0].key:
+        return prices
+    amount = shown.best.value.amount
+    lower = [b for b in prices[1:] if "display" in b.families
+             and b.best.value.amount < amount and b.best.value.max_amount is None]
+    if not lower:
+        return prices
+    return [lower[0]] + [b for b in prices if b is not lower[0]]
+
+
+_SUFFIX = re.compile(r"\s*[-|–—·]\s*\S.{0,30}")
+
+
+def _without_site_suffix(title: str | None, cands: list[Candidate]) -> str | None:
+    """``Foo | eBay`` -> ``Foo`` when another title candidate (the page's heading) says Foo."""
+    if not title:
+        return title
+    for c in cands:
+        other = clean(c.value) if c.field == "title" and isinstance(c.value, str) else None
+        if other and len(other) < len(clean(title)) and clean(title).startswith(other) and \
+                _SUFFIX.fullmatch(clean(title)[len(other):]):
+            return other
+    return title
 
 
 def _fill_currency(money: Money, cands: list[Candidate], fallback: str | None) -> Money:
@@ -146,6 +190,12 @@ def extract_listing(html: bytes | str, url: str | None = None, *,
     lines = visible_lines(tree)
     cands += generic.availability_candidates(lines)
     cands += generic.seller_candidates(tree)
+    site_name = meta(tree, "og:site_name")
+    if site_name and profile is None and site == host and len(site_name) <= 60:
+        # A shop on its own domain (Shopify, WooCommerce...) is the seller; on a marketplace
+        # (a known site code) og:site_name names the platform, so it is not used there.
+        cands.append(Candidate("seller", {"name": clean(site_name), "url": None}, "opengraph",
+                               weight=0.5))
     meta_desc = generic.description(tree)
     if meta_desc:
         cands.append(Candidate("description", meta_desc, "generic", weight=0.5))
@@ -166,9 +216,11 @@ def _record(url: str | None, site: str | None, currency: str | None, cands: list
         sources[field] = ballot.best.strategy
         return ballot.best.value
 
-    title = take("title", lambda v: clean(v).lower())
+    title = _without_site_suffix(take("title", lambda v: clean(v).lower()), cands)
     price_cands = [c for c in cands if c.field == "price"]
-    ballots = tally(price_cands, money_key)
+    ballots = _not_shown_as_original(tally(price_cands, money_key),
+                                     tally([c for c in cands if c.field == "original_price"],
+                                           money_key))
     price = price_range = None
     if ballots:
         top = ballots[0]
@@ -189,7 +241,11 @@ def _record(url: str | None, site: str | None, currency: str | None, cands: list
     else:
         warnings.append("no price found")
     original = None
-    ob = _pick(cands, "original_price", money_key)
+    obs = tally([c for c in cands if c.field == "original_price"], money_key)
+    # The best-voted original price that is above the price: a lower one (a "Regular price"
+    # label on the current price, say) must not hide a struck price above it.
+    ob = next((b for b in obs if price is None
+               or b.best.value.amount > Decimal(price["amount"])), obs[0] if obs else None)
     if ob is not None:
         om = _fill_currency(ob.best.value, cands, currency)
         if price is None or om.amount > Decimal(price["amount"]):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from bs4 import BeautifulSoup
@@ -57,6 +58,28 @@ class Selectors:
                 out.append(clean(value))
         return out
 
+    def price_values(self, spec: str, exclude: list[str]) -> list[str]:
+        """Texts for a price selector, without struck elements or ``exclude`` matches.
+
+        ``[class*=priceText]`` matches the 划线价 as well as the price; the original-price
+        selectors and ``<del>``/line-through/``origin`` classes say which one is struck.
+        """
+        spec = spec.strip()
+        if spec.startswith("xpath:") or " @" in spec:
+            return self.values(spec)
+        excluded = {id(el) for other in exclude if not other.startswith("xpath:")
+                    and " @" not in other for el in self._css(other.strip())}
+        out = []
+        for el in self._css(spec):
+            chain = [el, *list(el.parents)[:3]]
+            if any(id(a) in excluded or _struck_tag(a) for a in chain) or \
+                    any(id(d) in excluded for d in el.find_all(True)):
+                continue
+            value = clean(el.get_text("", strip=False))
+            if value:
+                out.append(value)
+        return out
+
     def first(self, specs: list[str]) -> str | None:
         for spec in specs:
             values = self.values(spec)
@@ -69,6 +92,18 @@ class Selectors:
 
     def _present(self, spec: str) -> bool:
         return not spec.startswith("xpath:") and bool(self._css(spec.split(" @")[0]))
+
+
+_STRUCK = re.compile(r"line-?through|strike|origin|del-?price|old-?price", re.I)
+
+
+def _struck_tag(el: Any) -> bool:
+    if getattr(el, "name", None) in ("del", "s", "strike"):
+        return True
+    attrs = getattr(el, "attrs", None) or {}
+    classes = attrs.get("class") or []
+    text = " ".join(classes) if isinstance(classes, list) else str(classes)
+    return bool(_STRUCK.search(f"{text} {attrs.get('style') or ''}"))
 
 
 def profile_candidates(profile: Profile, sel: Selectors, url: str | None,
@@ -84,7 +119,9 @@ def profile_candidates(profile: Profile, sel: Selectors, url: str | None,
             out.append(Candidate(field, value, strategy, weight=6.0))
     for field, role in (("price", "price"), ("original_price", "original")):
         for spec in s.get(field, []):
-            money = next((m for m in (parse_price(v, currency) for v in sel.values(spec))
+            texts = sel.price_values(spec, s.get("original_price", [])) if field == "price" \
+                else sel.values(spec)
+            money = next((m for m in (parse_price(v, currency) for v in texts)
                           if m is not None and m.amount > 0), None)
             if money is not None:
                 role_here = "range" if money.max_amount is not None and role == "price" else role
