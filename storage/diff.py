@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import difflib
 import json
+from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
@@ -67,30 +68,23 @@ def _pkey(p: dict[str, Any]) -> str:
     return json.dumps(_promise(p), ensure_ascii=False, sort_keys=True)
 
 
+def _minus(items: list[dict[str, Any]], other: list[dict[str, Any]], key: Any) -> list[dict[str, Any]]:
+    """Items of ``items`` left after pairing each with an identical one of ``other``."""
+    pool = Counter(key(item) for item in other)
+    left = []
+    for item in items:
+        k = key(item)
+        if pool[k]:
+            pool[k] -= 1
+        else:
+            left.append(item)
+    return left
+
+
 def _unmatched(old: list[dict[str, Any]], new: list[dict[str, Any]],
                key: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Items of old and new left after pairing identical ones (multiset difference)."""
-    pool: dict[str, int] = {}
-    for item in new:
-        pool[key(item)] = pool.get(key(item), 0) + 1
-    gone = []
-    for item in old:
-        k = key(item)
-        if pool.get(k):
-            pool[k] -= 1
-        else:
-            gone.append(item)
-    seen: dict[str, int] = {}
-    for item in old:
-        seen[key(item)] = seen.get(key(item), 0) + 1
-    came = []
-    for item in new:
-        k = key(item)
-        if seen.get(k):
-            seen[k] -= 1
-        else:
-            came.append(item)
-    return gone, came
+    return _minus(old, new, key), _minus(new, old, key)
 
 
 def promise_changes(old: Iterable[dict[str, Any]], new: Iterable[dict[str, Any]]) -> dict[str, Any]:
