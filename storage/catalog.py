@@ -38,7 +38,7 @@ def targets(index: Index, *, q: str | None = None, status: str | None = None, pa
     latest: dict[str, Any] = {}
     count: dict[str, int] = {}
     shown_facts: dict[str, tuple[str | None, str | None]] = {}  # url -> (previous, latest) facts
-    for r in index.db.execute("SELECT seq, target_url, blocked, facts FROM snapshots ORDER BY seq"):
+    for r in index.db.execute("SELECT seq, target_url, title, blocked, facts FROM snapshots ORDER BY seq"):
         url = r["target_url"]
         latest[url] = r
         count[url] = count.get(url, 0) + 1
@@ -56,21 +56,20 @@ def targets(index: Index, *, q: str | None = None, status: str | None = None, pa
             state = "changed"
         else:
             state = "ok"
-        found.append((r["seq"], url, state))
+        found.append((r["seq"], url, state, r["title"] or ""))
     found.sort(reverse=True)
     if status in STATUSES:
         found = [f for f in found if f[2] == status]
-    rows = []
     needle = (q or "").lower()
-    for seq, url, state in found:
-        full = index.db.execute("SELECT * FROM snapshots WHERE seq = ?", (seq,)).fetchone()
-        if needle and needle not in url.lower() and needle not in (full["title"] or "").lower():
-            continue
-        entry = _row(full)
+    if needle:
+        found = [f for f in found if needle in f[1].lower() or needle in f[3].lower()]
+    page = max(1, page)
+    rows = []
+    for seq, url, state, _title in found[(page - 1) * per_page: page * per_page]:
+        entry = _row(index.db.execute("SELECT * FROM snapshots WHERE seq = ?", (seq,)).fetchone())
         entry.update(captures=count[url], state=state)
         rows.append(entry)
-    page = max(1, page)
-    return Page(rows[(page - 1) * per_page: page * per_page], len(rows), page, per_page)
+    return Page(rows, len(found), page, per_page)
 
 
 def _epoch(index: Index, seq: int) -> float:
