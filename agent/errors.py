@@ -21,7 +21,7 @@ class ConfigError(JianyipaiError):
 
 
 class BrowserNotFoundError(JianyipaiError):
-    """Raised by agent.browser when no Chromium can be found or started."""
+    """Raised by agent.capture.browser when no Chromium can be found or started."""
 
     exit_code = 3
 

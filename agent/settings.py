@@ -126,14 +126,16 @@ class Settings:
             self._values[(section, key)] = _check(_BY_KEY[(section, key)], value, "command line")
 
     def section(self, name: str) -> Any:
-        """What the EXTRA_SECTIONS loader of ``name`` made of it (None when the file has none)."""
+        """What the loader of section ``name`` made of it (None when the file has none)."""
         return self._values.get((name, "*"))
 
 
-# Sections other modules own register a loader here: ``loader(value, path) -> parsed``,
-# called at load (so it validates there); the result is ``settings.section(name)``.
-# agent.targets registers [[targets]].
-EXTRA_SECTIONS: dict[str, Any] = {}
+def _extra_sections() -> dict[str, Any]:
+    """Sections that are not key = value settings: ``loader(value, path) -> parsed``, called at
+    load (so they are validated there); the result is ``settings.section(name)``."""
+    from agent.watch.targets import load_targets
+
+    return {"targets": load_targets}
 
 
 def load(config_path: str | os.PathLike[str] | None = None, env: dict[str, str] | None = None) -> Settings:
@@ -164,12 +166,13 @@ def _read_file(path: Path) -> dict[tuple[str, str], Any]:
         raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
     out: dict[tuple[str, str], Any] = {}
     sections = {s.section for s in SETTINGS}
+    extra = _extra_sections()
     for section, table in data.items():
-        if section in EXTRA_SECTIONS:
-            out[(section, "*")] = EXTRA_SECTIONS[section](table, path)
+        if section in extra:
+            out[(section, "*")] = extra[section](table, path)
             continue
         if section not in sections:
-            known = ", ".join(sorted(sections | set(EXTRA_SECTIONS)))
+            known = ", ".join(sorted(sections | set(extra)))
             raise ConfigError(f"{path}: unknown section [{section}] (known: {known})")
         if not isinstance(table, dict):
             raise ConfigError(f"{path}: {section} must be a table ([{section}])")

@@ -5,7 +5,7 @@ Layout (beside the blobs, never inside a manifest, which they seal)::
     STORE/keys/ed25519.key      private key, PKCS#8 PEM, owner-only (0600, folder 0700)
     STORE/keys/ed25519.pub      public key, SubjectPublicKeyInfo PEM: give it to checkers
     STORE/seals/<id>.sig        64-byte Ed25519 signature over the 64 ASCII hex digits of <id>
-    STORE/seals/<id>.tsr        RFC 3161 time-stamp response (DER) over <id> (storage.tsa)
+    STORE/seals/<id>.tsr        RFC 3161 time-stamp response (DER) over <id> (storage.evidence.tsa)
 
 A signature over the id is a signature over the manifest, since the id is its SHA-256.
 Anyone can check one with OpenSSL::
@@ -89,10 +89,6 @@ class Sealer:
         if not isinstance(loaded, Ed25519PublicKey):
             raise SealError(f"{self.public_path} is not an Ed25519 public key")
         return loaded
-
-    def public_pem(self) -> bytes:
-        self._load_or_create()
-        return self.public_path.read_bytes()
 
     # -- seals --------------------------------------------------------------------------
 

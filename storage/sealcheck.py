@@ -7,8 +7,8 @@ from typing import Any
 
 from cryptography import x509
 
-from storage import tsa
 from storage.blobs import HEX64
+from storage.evidence import tsa
 from storage.store import Store
 
 

@@ -22,7 +22,6 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,8 +36,9 @@ from storage.errors import (
 )
 from storage.index import Index
 from storage.ledger import Ledger
-from storage.revisits import PayloadOrigin, payloads
 from storage.seal import Sealer
+from storage.warc.revisits import Payload, PayloadOrigin
+from storage.warc.revisits import payloads as read_payloads
 
 FORMAT = "jianyipai-store/1"
 MARKER = "jianyipai-store.json"
@@ -79,8 +79,6 @@ class Store:
         self.ledger = Ledger(self.root / "ledger", self.root / "lock")
         self.index = Index(self.root / "index.sqlite")
         self.seals = Sealer(self.root)
-        # Called with each new snapshot id once it is committed (e.g. trusted timestamps).
-        self.after_commit: list[Callable[[str], None]] = []
         self._checked: dict[str, float] = {}  # blob digest -> when it last hashed to its name
         self.sync_index()
 
@@ -106,10 +104,14 @@ class Store:
 
     # -- writing ---------------------------------------------------------------------
 
-    def commit(self, manifest: dict[str, Any], artifacts: list[Artifact]) -> tuple[str, dict[str, Any]]:
+    def commit(self, manifest: dict[str, Any], artifacts: list[Artifact], *,
+               record: dict[str, Any] | None = None,
+               payloads: list[Payload] | None = None) -> tuple[str, dict[str, Any]]:
         """Write the artifacts and the manifest; return (snapshot id, manifest as stored).
 
-        ``manifest`` gets its ``artifacts`` and ``prev`` filled here.
+        ``manifest`` gets its ``artifacts``, ``signer`` and ``prev`` filled here. ``record``
+        and ``payloads`` (the full responses in its WARC) are what the index keeps; when not
+        given they are read back from the ``record`` and ``warc`` artifacts.
         """
         manifest = dict(manifest)
         table: dict[str, dict[str, Any]] = {}
@@ -118,7 +120,10 @@ class Store:
             table[art.name] = {"sha256": digest, "size": len(art.data), "media_type": art.media_type}
         manifest["artifacts"] = table
         manifest["signer"] = self.seals.signer()
-        held = [tuple(p) for a in artifacts if a.name == "warc" for p in payloads(a.data)]
+        if payloads is None:
+            payloads = [p for a in artifacts if a.name == "warc" for p in read_payloads(a.data)]
+        if record is None:
+            record = _record_of(artifacts)
         with self.ledger.locked():
             ids = self.ledger.ids()
             manifest["prev"] = ids[-1] if ids else None
@@ -127,9 +132,7 @@ class Store:
             self.seals.sign(snapshot_id)  # before the ledger line: every snapshot is signed
             self.ledger.append(snapshot_id)
             self.index.add(len(ids) + 1, snapshot_id, manifest, manifest.get("title"),
-                           _record_of(artifacts), held)
-        for hook in self.after_commit:
-            hook(snapshot_id)
+                           record, [tuple(p) for p in payloads])
         return snapshot_id, manifest
 
     def sync_index(self) -> None:
@@ -154,7 +157,7 @@ class Store:
         if not isinstance(art, dict):
             return []
         try:
-            return [tuple(p) for p in payloads(self.blobs.get(str(art.get("sha256"))))]
+            return [tuple(p) for p in read_payloads(self.blobs.get(str(art.get("sha256"))))]
         except StoreError:
             return []
 
@@ -241,9 +244,6 @@ class Store:
             return False
         self._checked[digest] = time.monotonic()
         return True
-
-    def is_id(self, ref: str) -> bool:
-        return bool(HEX64.match(ref))
 
     @staticmethod
     def hash(data: bytes) -> str:

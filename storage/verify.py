@@ -5,9 +5,10 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from storage import revisits, sealcheck
+from storage import sealcheck, steplog
 from storage.blobs import HEX64
 from storage.store import Store
+from storage.warc import revisits
 
 
 @dataclass
@@ -35,6 +36,9 @@ class Report:
     stamped: int = 0  # RFC 3161 tokens that verify
     unstamped: list[str] = field(default_factory=list)  # snapshots with no token (yet)
     index_rows: int = 0  # index rows compared with their manifests
+    # steps after a commit that failed (timestamp, identity scan, notification): the snapshot
+    # is intact; what it is owed is listed here, not counted as a problem
+    after_commit: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -81,6 +85,7 @@ def verify(store: Store, tsa_roots: list[Any] | None = None) -> Report:
     seals = sealcheck.check(store, ids, tsa_roots or [])
     report.problems.extend(Problem(*p) for p in seals.problems)
     report.notes.extend(seals.notes)
+    report.after_commit = steplog.read(store.root)
     report.signed, report.stamped = seals.signed, seals.stamped
     report.unstamped, report.index_rows = seals.unstamped, seals.index_rows
     return report

@@ -73,3 +73,19 @@ def assert_one_line_error(result: Result) -> None:
     assert "Traceback" not in result.err, result.err
     errors = [line for line in result.err.splitlines() if line.startswith("jianyipai: error:")]
     assert errors, result.err
+
+
+class FakeClock:
+    """Time for ``Watcher`` that jumps to whatever a sleeper waits for."""
+
+    def __init__(self, start: float = 1_800_000_000.0) -> None:
+        self.t = start
+
+    def now(self) -> float:
+        return self.t
+
+    async def sleep(self, seconds: float) -> None:
+        import asyncio
+
+        self.t = max(self.t, self.t + max(0.0, seconds))
+        await asyncio.sleep(0)

@@ -18,8 +18,8 @@ import pytest
 from PIL import Image
 from warcio.archiveiterator import ArchiveIterator
 
-from agent.capture import Capturer
 from agent.demoshop import DemoShop
+from agent.pipeline import Capturer
 from agent.settings import load
 from storage import Store
 from tests.conftest import run_cli
@@ -55,8 +55,8 @@ def capture_into(store_dir: Path, url: str, clock: Clock, config: Path | None = 
 
     cap = asyncio.run(run())
     with Store(store_dir) as store:
-        snapshot_id, manifest = store.commit(cap.manifest, cap.artifacts)
-    return snapshot_id, manifest, cap.record, {a.name: a.data for a in cap.artifacts}
+        snapshot_id, manifest = store.commit(cap.manifest, list(cap.artifacts.values()))
+    return snapshot_id, manifest, cap.record, {n: a.data for n, a in cap.artifacts.items()}
 
 
 @pytest.fixture(scope="module")

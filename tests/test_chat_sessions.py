@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
+from agent.capture.sessions import SessionError, validate
 from agent.demoshop import DemoShop
-from agent.sessions import SessionError, validate
 from storage import Store
 from tests.conftest import assert_one_line_error, run_cli
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from storage.wacz import verify_digest
+from storage.warc.wacz import verify_digest
 from tests.conftest import assert_one_line_error, run_cli
 from tests.tsa_server import LocalTSA
 

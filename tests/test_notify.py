@@ -1,4 +1,4 @@
-"""agent.notify: the webhook POST, and clear errors for bad or missing channels."""
+"""agent.watch.notify: the webhook POST, and clear errors for bad or missing channels."""
 from __future__ import annotations
 
 import importlib.util
@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from agent.errors import ConfigError
-from agent.notify import Notifier, change_payload
 from agent.settings import load
+from agent.watch.notify import Notifier, change_payload
 from tests.conftest import closed_port
 from tests.test_watcher import Hook
 

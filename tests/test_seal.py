@@ -151,7 +151,7 @@ def test_capture_is_timestamped_and_openssl_ts_verify_accepts_the_token(shop, ts
     assert code == 0 and report["timestamps"] == 1 and report["tsa_trust_checked"], report
     # a token of another snapshot put in its place is caught
     other = make_store(tmp_path / "other", 1)[0]
-    from storage import tsa as tsa_mod
+    from storage.evidence import tsa as tsa_mod
     with Store(tmp_path / "other") as o:
         tsa_mod.stamp(o.seals, other, [tsa.url], 10)
     path = store / "seals" / f"{sid}.tsr"

@@ -1,14 +1,13 @@
-"""agent.targets: [[targets]] validated at load, with file, key and reason."""
+"""agent.watch.targets: [[targets]] validated at load, with file, key and reason."""
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
 
-import agent.targets  # noqa: F401  (registers the loader)
 from agent.errors import ConfigError
 from agent.settings import load
-from agent.targets import parse_duration
+from agent.watch.targets import parse_duration
 
 
 def test_targets_load(tmp_path: Path) -> None:

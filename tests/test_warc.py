@@ -14,7 +14,7 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from storage import Store
-from storage.revisits import PROFILE, SNAPSHOT_HEADER, payload_digest
+from storage.warc.revisits import PROFILE, SNAPSHOT_HEADER, payload_digest
 from tests.conftest import run_cli
 
 pytestmark = pytest.mark.browser

@@ -12,13 +12,13 @@ from typing import Any
 import pytest
 
 from agent.demoshop import DemoShop
-from agent.notify import Notifier
 from agent.settings import load
-from agent.targets import load_targets
-from agent.watcher import FakeClock, Watcher
+from agent.watch.notify import Notifier
+from agent.watch.scheduler import Watcher
+from agent.watch.targets import load_targets
 from storage import Store
 from storage.watchstate import WatcherBusyError, WatchState
-from tests.conftest import closed_port
+from tests.conftest import FakeClock, closed_port
 
 pytestmark = pytest.mark.browser
 

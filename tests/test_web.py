@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from agent.browser import find_chromium, launch_args
+from agent.capture.browser import find_chromium, launch_args
 from agent.demoshop import DemoShop
 from tests.conftest import ROOT, run_cli
 

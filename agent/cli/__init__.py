@@ -1,7 +1,7 @@
 """The command line. Each command parses, calls library code, prints; nothing more.
 
-Commands live in one module per concern (``agent/cli/*.py``); each registers itself on
-``cli`` when imported below.
+Commands live in one module per concern (``agent/cli/*.py``), each listing its commands
+in ``COMMANDS``; :func:`main` adds them to the group, nothing registers itself on import.
 """
 from __future__ import annotations
 
@@ -16,12 +16,15 @@ def cli() -> None:
     """jianyipai (检益拍): keep verifiable evidence of what online shops show and promise."""
 
 
-def _register() -> None:
-    from agent.cli import capture, demo, evidence, leaks, serve, sessions, store, thread, watch  # noqa: F401  (they register commands)
+def build() -> click.Group:
+    """The ``jianyipai`` group with every command added."""
+    from agent.cli import capture, demo, evidence, leaks, serve, sessions, store, thread, watch
 
-
-_register()
+    for module in (capture, demo, evidence, leaks, serve, sessions, store, thread, watch):
+        for command in module.COMMANDS:
+            cli.add_command(command)
+    return cli
 
 
 def main() -> None:
-    cli(prog_name="jianyipai")
+    build()(prog_name="jianyipai")

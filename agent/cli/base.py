@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from agent import output
+from agent.cli import output
 from agent.errors import JianyipaiError, first_line
 from agent.settings import Settings, default_store_dir, load
 from storage import Store, StoreError
@@ -26,13 +26,7 @@ class Env:
 
     def store(self, create: bool = True) -> Store:
         if self._store is None:
-            from agent.evidence import attach
-
             self._store = Store(self.store_dir, create=create)
-            attach(self._store, self.settings)  # trusted timestamps after each commit
-            from agent.leaks import attach as scan_for_identities
-
-            scan_for_identities(self._store)  # the user's own identifiers, after each commit
         return self._store
 
 
@@ -58,6 +52,8 @@ def common(func: Callable[..., Any]) -> Callable[..., Any]:
         except (JianyipaiError, StoreError) as exc:
             output.echo_err(f"jianyipai: error: {exc}")
             sys.exit(getattr(exc, "exit_code", 1))
+        except BrokenPipeError:
+            _reader_went_away()
         except KeyboardInterrupt:
             output.echo_err("jianyipai: interrupted; snapshots already stored are intact")
             sys.exit(130)
@@ -71,3 +67,14 @@ def common(func: Callable[..., Any]) -> Callable[..., Any]:
             sys.exit(70)
 
     return wrapper
+
+
+def _reader_went_away() -> None:
+    """stdout's reader closed the pipe (``jianyipai list | head``): end quietly, like other
+    Unix tools. Later writes, and the flush at exit, go nowhere instead of failing again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    sys.exit(0)

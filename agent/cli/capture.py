@@ -7,15 +7,13 @@ from typing import Any
 
 import click
 
-from agent import output
-from agent.cli import cli
+from agent.capture import KINDS
+from agent.cli import output
 from agent.cli.base import Env, common
 from agent.errors import UsageError
 
-KINDS = ("listing", "chat", "page")
 
-
-@cli.command()
+@click.command()
 @click.argument("urls", nargs=-1, required=True)
 @click.option("--kind", type=click.Choice(KINDS), default="listing", show_default=True,
               help="What the page is: a product listing, a chat with a seller, any page.")
@@ -29,8 +27,8 @@ KINDS = ("listing", "chat", "page")
 def capture(env: Env, urls: tuple[str, ...], kind: str, as_json: bool, allow_file: bool,
             browser_path: str | None, timeout: float | None, session_name: str | None) -> None:
     """Capture each URL as an immutable snapshot."""
-    from agent.batch import run_capture
-    from agent.progress import Progress
+    from agent.cli.progress import Progress
+    from agent.pipeline import run_capture
     from agent.urls import check_url
 
     env.settings.override("browser", "path", browser_path)
@@ -48,7 +46,7 @@ def capture(env: Env, urls: tuple[str, ...], kind: str, as_json: bool, allow_fil
     store = env.store()
     session = None
     if session_name is not None:
-        from agent import sessions
+        from agent.capture import sessions
 
         session = sessions.load(store.root, session_name)
     progress = Progress(len(checked))
@@ -64,7 +62,7 @@ def capture(env: Env, urls: tuple[str, ...], kind: str, as_json: bool, allow_fil
             output.emit_json({**m, "id": outcome.snapshot_id, "record": outcome.record})
 
     outcomes = run_capture(env.settings, store, checked, kind, on_start=progress.start, on_done=done,
-                           session=session)
+                           session=session, say=output.echo_err)
     progress.close()
     if not as_json:
         for o in outcomes:
@@ -78,7 +76,7 @@ def capture(env: Env, urls: tuple[str, ...], kind: str, as_json: bool, allow_fil
         sys.exit(1)
 
 
-@cli.command()
+@click.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--url", help="The address the pages were saved from (for site profiles, links).")
 @click.option("--kind", type=click.Choice(("listing", "chat")), default="listing", show_default=True)
@@ -109,3 +107,6 @@ def extract(env: Env, files: tuple[Path, ...], url: str | None, kind: str, captu
             click.echo(output.record_text(str(path), record or {}))
     if failed:
         sys.exit(1)
+
+
+COMMANDS = (capture, extract)

@@ -6,22 +6,23 @@ from pathlib import Path
 
 import click
 
-from agent import output
-from agent.cli import cli
+from agent.cli import output
 from agent.cli.base import Env, common
 from agent.errors import UsageError
 
 
-@cli.command()
+@click.command()
 @click.option("--json", "as_json", is_flag=True, help="One JSON line per snapshot stamped or failed.")
 @common
 def stamp(env: Env, as_json: bool) -> None:
     """Get trusted timestamps for snapshots that have none yet (after a TSA outage)."""
-    from agent.evidence import stamp_pending
+    from storage.evidence.tsa import stamp_pending
 
     if not env.settings.get("evidence", "tsa"):
         raise UsageError("no time-stamping authority configured; set [evidence] tsa in the config")
-    run = stamp_pending(env.settings, env.store(create=False))
+    store = env.store(create=False)
+    run = stamp_pending(store.seals, store.ledger.ids(), env.settings.get("evidence", "tsa"),
+                        env.settings.get("evidence", "tsa_timeout"))
     for s in run.stamped:
         if as_json:
             output.emit_json({"id": s.snapshot_id, "ok": True, "tsa": s.tsa, "gen_time": s.gen_time})
@@ -44,7 +45,7 @@ def _check_out(out: Path, suffixes: tuple[str, ...]) -> None:
         raise UsageError(f"{out} exists; not overwriting it")
 
 
-@cli.command()
+@click.command()
 @click.argument("snapshots", nargs=-1, required=True)
 @click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="The bundle to write (BUNDLE.wacz).")
@@ -56,12 +57,12 @@ def _check_out(out: Path, suffixes: tuple[str, ...]) -> None:
 def export(env: Env, snapshots: tuple[str, ...], out: Path, redact: bool, as_json: bool) -> None:
     """Bundle snapshots as a WACZ: WARCs, screenshots, records, manifests, seals; signed."""
     from agent import __version__
-    from storage.wacz import export as write_wacz
+    from storage.warc.wacz import export as write_wacz
 
     _check_out(out, (".wacz",))
     transform = None
     if redact:
-        from agent.screenmask import export_transform
+        from storage.evidence.screenmask import export_transform
 
         transform = export_transform(env.store(create=False))
     package = write_wacz(env.store(create=False), list(snapshots), out,
@@ -73,7 +74,7 @@ def export(env: Env, snapshots: tuple[str, ...], out: Path, redact: bool, as_jso
                    f" {len(package['resources'])} files, signed datapackage-digest.json")
 
 
-@cli.command()
+@click.command()
 @click.argument("snapshot")
 @click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="OUT.html or OUT.pdf.")
@@ -84,17 +85,18 @@ def export(env: Env, snapshots: tuple[str, ...], out: Path, redact: bool, as_jso
 @common
 def report(env: Env, snapshot: str, out: Path, complaint: bool, redact: bool) -> None:
     """An evidence report (Chinese and English) of a snapshot, or of a URL's newest one."""
-    from agent.report import gather, render, to_pdf
+    from agent.capture.pdf import to_pdf
+    from storage.evidence.report import gather, render
 
     _check_out(out, (".html", ".pdf"))
     mask = None
     if redact:
-        from agent.redact import redact_text
+        from storage.evidence.redact import redact_text
 
         mask = redact_text
     data = gather(env.store(create=False), snapshot)
     if redact and data.screenshot is not None:
-        from agent.screenmask import masked_screenshot
+        from storage.evidence.screenmask import masked_screenshot
 
         if masked := masked_screenshot(env.store(create=False), data.snapshot_id, data.screenshot):
             data.screenshot, data.screenshot_note = masked
@@ -107,3 +109,6 @@ def report(env: Env, snapshot: str, out: Path, complaint: bool, redact: bool) ->
     except OSError as exc:
         raise UsageError(f"cannot write {out}: {exc.strerror}") from None
     click.echo(f"wrote {out}: report of snapshot {data.snapshot_id[:12]}")
+
+
+COMMANDS = (stamp, export, report)

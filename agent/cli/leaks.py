@@ -5,14 +5,13 @@ import sys
 
 import click
 
-from agent import output
-from agent.cli import cli
+from agent.cli import output
 from agent.cli.base import Env, common
 from agent.errors import UsageError
-from storage.identities import KINDS
+from storage.evidence.identities import KINDS
 
 
-@cli.group()
+@click.group()
 def identity() -> None:
     """Your own identifiers (phone, e-mail, ...), kept only as salted hashes."""
 
@@ -25,7 +24,7 @@ def identity() -> None:
 @common
 def identity_add(env: Env, value: str, kind: str | None, label: str | None, as_json: bool) -> None:
     """Register VALUE; `-` reads it from stdin (kept out of your shell history)."""
-    from storage.identities import Identities
+    from storage.evidence.identities import Identities
 
     if value == "-":
         if sys.stdin.isatty():
@@ -52,7 +51,7 @@ def identity_add(env: Env, value: str, kind: str | None, label: str | None, as_j
 @common
 def identity_list(env: Env, as_json: bool) -> None:
     """Registered identifiers: id, kind and label only (the values are not kept)."""
-    from storage.identities import Identities
+    from storage.evidence.identities import Identities
 
     for ident in Identities(env.store(create=False).root).items:
         if as_json:
@@ -67,21 +66,21 @@ def identity_list(env: Env, as_json: bool) -> None:
 @common
 def identity_remove(env: Env, ref: str) -> None:
     """Forget an identifier (by id or label); hits already logged stay in the log."""
-    from storage.identities import Identities
+    from storage.evidence.identities import Identities
 
     ident = Identities(env.store(create=False).root).remove(ref)
     click.echo(f"removed {ident.id}: {ident.label} ({ident.kind})")
 
 
-@cli.command()
+@click.command()
 @click.option("--rescan", is_flag=True, help="Scan every stored snapshot again first (after"
               " registering a new identifier).")
 @click.option("--json", "as_json", is_flag=True, help="One JSON line per hit.")
 @common
 def leaks(env: Env, rescan: bool, as_json: bool) -> None:
     """Which shop, page or chat showed which of your identifiers, and when."""
-    from agent.leaks import read
-    from agent.leaks import rescan as run_rescan
+    from storage.evidence.leaks import read
+    from storage.evidence.leaks import rescan as run_rescan
 
     store = env.store(create=False)
     if rescan:
@@ -104,3 +103,6 @@ def leaks(env: Env, rescan: bool, as_json: bool) -> None:
             click.echo(f"    chat message {msg.get('sent_at')} from {msg.get('sender')} ({msg.get('role')})")
     if not as_json and not hits:
         click.echo("no captured page has shown a registered identifier")
+
+
+COMMANDS = (identity, leaks)

@@ -5,8 +5,7 @@ import ipaddress
 
 import click
 
-from agent import output
-from agent.cli import cli
+from agent.cli import output
 from agent.cli.base import Env, common
 from agent.errors import UsageError
 
@@ -20,7 +19,7 @@ def _loopback(host: str) -> bool:
         return False
 
 
-@cli.command()
+@click.command()
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on. Anything but loopback requires a token.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8780, show_default=True)
@@ -51,3 +50,6 @@ def serve(env: Env, host: str, port: int, token: str | None, threads: int) -> No
         pass
     finally:
         server.close()
+
+
+COMMANDS = (serve,)

@@ -6,13 +6,12 @@ from pathlib import Path
 
 import click
 
-from agent import output
-from agent.cli import cli
+from agent.cli import output
 from agent.cli.base import Env, common
 from agent.errors import JianyipaiError, UsageError
 
 
-@cli.command()
+@click.command()
 @click.argument("url", required=False)
 @click.option("--name", help="Session name (default: the URL's host, or 'default' on --import).")
 @click.option("--import", "import_file", type=click.Path(dir_okay=False, path_type=Path),
@@ -28,7 +27,7 @@ def login(env: Env, url: str | None, name: str | None, import_file: Path | None,
     window. Without a display, export a storage state on another computer and use
     --import FILE. Sessions are kept in STORE/sessions/ (owner-only), never in a snapshot.
     """
-    from agent import sessions
+    from agent.capture import sessions
     from agent.urls import check_url
 
     if (url is None) == (import_file is None):
@@ -37,7 +36,7 @@ def login(env: Env, url: str | None, name: str | None, import_file: Path | None,
         state = sessions.read_state_file(import_file)
         name = sessions.check_name(name or "default")
     else:
-        from agent.login import sign_in
+        from agent.capture.login import sign_in
         from extractors.sites import host_of
 
         assert url is not None
@@ -53,13 +52,13 @@ def login(env: Env, url: str | None, name: str | None, import_file: Path | None,
     click.echo(f"use it with: jianyipai capture URL --kind chat --session {name}")
 
 
-@cli.command(name="sessions")
+@click.command(name="sessions")
 @click.option("--remove", "remove_name", metavar="NAME", help="Delete this session.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON line per session (no cookie values).")
 @common
 def sessions_(env: Env, remove_name: str | None, as_json: bool) -> None:
     """The saved sessions: names and cookie domains, never their values."""
-    from agent import sessions
+    from agent.capture import sessions
 
     store = env.store(create=False)
     if remove_name is not None:
@@ -78,3 +77,6 @@ def sessions_(env: Env, remove_name: str | None, as_json: bool) -> None:
             click.echo(f"{name}  (unusable: {info['error']})")
         else:
             click.echo(f"{name}  {info['cookies']} cookies  {', '.join(info['domains'])}")
+
+
+COMMANDS = (login, sessions_)

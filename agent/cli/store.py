@@ -6,13 +6,12 @@ from pathlib import Path
 
 import click
 
-from agent import output
-from agent.cli import cli
+from agent.cli import output
 from agent.cli.base import Env, common
 from agent.errors import UsageError
 
 
-@cli.command(name="list")
+@click.command(name="list")
 @click.option("--json", "as_json", is_flag=True, help="One JSON line per snapshot.")
 @click.option("--url", help="Only snapshots of this target URL.")
 @common
@@ -25,7 +24,7 @@ def list_(env: Env, as_json: bool, url: str | None) -> None:
             click.echo(output.summary_line(summary))
 
 
-@cli.command()
+@click.command()
 @click.argument("snapshot")
 @click.option("--json", "as_json", is_flag=True, help="The manifest, with id and record, as JSON.")
 @common
@@ -40,7 +39,7 @@ def show(env: Env, snapshot: str, as_json: bool) -> None:
         click.echo(output.snapshot_text(snapshot_id, manifest, record))
 
 
-@cli.command()
+@click.command()
 @click.argument("snapshot")
 @click.argument("name")
 @click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path),
@@ -61,29 +60,35 @@ def artifact(env: Env, snapshot: str, name: str, out: Path | None) -> None:
         raise UsageError(f"cannot write {out}: {exc.strerror}") from None
 
 
-@cli.command()
+@click.command()
 @click.option("--json", "as_json", is_flag=True, help="The report as one JSON object.")
 @common
 def verify(env: Env, as_json: bool) -> None:
     """Re-hash every blob and manifest, walk the chain, check signatures and timestamps."""
-    from agent.evidence import roots, stamp_pending
+    from storage.evidence.tsa import load_roots, stamp_pending
     from storage.verify import verify as run_verify
 
     store = env.store(create=False)
-    stamp_pending(env.settings, store)  # a good moment to retry stamps a TSA outage left
-    trust = roots(env.settings)
+    # a good moment to retry stamps a TSA outage left
+    stamp_pending(store.seals, store.ledger.ids(), env.settings.get("evidence", "tsa"),
+                  env.settings.get("evidence", "tsa_timeout"))
+    trust = load_roots(env.settings.get("evidence", "tsa_roots"))
     report = run_verify(store, trust)
     if as_json:
         output.emit_json({"ok": report.ok, "snapshots": report.snapshots, "blobs": report.blobs,
                           "signatures": report.signed, "timestamps": report.stamped,
                           "unstamped": report.unstamped, "index_rows": report.index_rows,
                           "tsa_trust_checked": bool(trust),
-                          "problems": [vars(p) for p in report.problems], "notes": report.notes})
+                          "problems": [vars(p) for p in report.problems], "notes": report.notes,
+                          "after_commit_failures": report.after_commit})
     else:
         for note in report.notes:
             output.echo_err(f"note: {note}")
         for problem in report.problems:
             click.echo(f"BROKEN {problem}")
+        for f in report.after_commit:
+            click.echo(f"after-commit {f.get('at')} snapshot {str(f.get('snapshot'))[:12]} "
+                       f"{f.get('step')}: {f.get('error')} (the snapshot is kept)")
         state = "ok" if report.ok else f"{len(report.problems)} problems"
         click.echo(f"{state}: {report.snapshots} snapshots, {report.blobs} blobs checked in {env.store_dir}")
         trust_note = "chained to [evidence] tsa_roots" if trust else "integrity only, no tsa_roots set"
@@ -96,3 +101,6 @@ def verify(env: Env, as_json: bool) -> None:
                        " (see seals/stamps.log; retried by `jianyipai stamp`)")
     if not report.ok:
         sys.exit(1)
+
+
+COMMANDS = (list_, show, artifact, verify)

@@ -3,19 +3,18 @@ from __future__ import annotations
 
 import click
 
-from agent import output
-from agent.cli import cli
+from agent.cli import output
 from agent.cli.base import Env, common
 from agent.errors import UsageError
 
 
-@cli.command()
+@click.command()
 @click.argument("url")
 @click.option("--json", "as_json", is_flag=True, help="The merged thread as one JSON object.")
 @common
 def thread(env: Env, url: str, as_json: bool) -> None:
     """Merge every capture of the chat at URL: each message once, withdrawn ones kept."""
-    from agent.chatview import thread_text
+    from agent.cli.chatview import thread_text
     from storage.thread import merge_thread
 
     store = env.store(create=False)
@@ -35,3 +34,6 @@ def thread(env: Env, url: str, as_json: bool) -> None:
         output.emit_json(merged)
     else:
         click.echo(thread_text(merged))
+
+
+COMMANDS = (thread,)

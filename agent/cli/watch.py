@@ -9,9 +9,7 @@ from typing import Any
 
 import click
 
-import agent.targets  # noqa: F401  (registers the [[targets]] loader)
-from agent import output
-from agent.cli import cli
+from agent.cli import output
 from agent.cli.base import Env, common
 from agent.errors import UsageError
 
@@ -20,7 +18,7 @@ def _is_url(ref: str) -> bool:
     return "://" in ref
 
 
-@cli.command()
+@click.command()
 @click.argument("refs", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help="The diff as one JSON object.")
 @click.option("--image", type=click.Path(dir_okay=False, path_type=Path),
@@ -83,7 +81,7 @@ def _write_image(store: Any, result: dict[str, Any], out: Path) -> dict[str, Any
             "regions": [vars(b) for b in boxes]}
 
 
-@cli.command()
+@click.command()
 @click.argument("url")
 @click.option("--json", "as_json", is_flag=True, help="One JSON line per capture, oldest first.")
 @common
@@ -104,7 +102,7 @@ def history(env: Env, url: str, as_json: bool) -> None:
         click.echo(f"{row['captured_at']}  {row['id'][:12]}  {row['price'] or '-':>14}  {what}")
 
 
-@cli.command()
+@click.command()
 @click.option("--once", is_flag=True, help="Run what is due now, once, then exit.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON line per event on stdout.")
 @click.option("--failures", "show_failures", is_flag=True,
@@ -112,8 +110,8 @@ def history(env: Env, url: str, as_json: bool) -> None:
 @common
 def watch(env: Env, once: bool, as_json: bool, show_failures: bool) -> None:
     """Capture the config's [[targets]] on their schedules; report and notify changes."""
-    from agent.notify import Notifier
-    from agent.watcher import Watcher, event_line
+    from agent.watch.notify import Notifier
+    from agent.watch.scheduler import Watcher, event_line
     from storage.watchstate import WatchState
 
     if show_failures:
@@ -162,3 +160,6 @@ def watch(env: Env, once: bool, as_json: bool, show_failures: bool) -> None:
     output.echo_err(f"watch: stopped after {done} captures, {len(failed)} targets failed")
     if once and failed:
         sys.exit(1)
+
+
+COMMANDS = (diff, history, watch)

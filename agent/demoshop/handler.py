@@ -139,6 +139,7 @@ class Handler(BaseHTTPRequestHandler):
             "/item/tall": item_pages.item_tall,
             "/item/busy": misc_pages.busy,
             "/item/mutating": misc_pages.mutating,
+            "/item/spin": misc_pages.spin,
             "/item/download": misc_pages.download_page,
             "/shop/s1": misc_pages.shop_s1,
             "/order/2391": order_pages.order_2391,
@@ -158,6 +159,11 @@ class Handler(BaseHTTPRequestHandler):
             return self._slow()
         if path == "/item/hang":
             return self._hang()
+        if path.startswith("/px/") and path.endswith(".gif"):
+            return self._send(200, misc_pages.PIXEL_GIF, "image/gif")
+        if path == "/item/many":
+            n = query.get("n", "2000")
+            return self._send(200, misc_pages.many_requests(min(int(n), 5000) if n.isdigit() else 2000))
         if path.startswith("/go/") and len(path) > 4:
             return self._redirect(302, "/r/" + path[4:])
         if path.startswith("/r/") and len(path) > 3:

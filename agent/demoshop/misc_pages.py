@@ -64,10 +64,6 @@ def server_error() -> str:
     return page("服务器繁忙", body)
 
 
-def bad_request(reason: str) -> str:
-    return page("400", f'<section class="card error-page"><h1>{esc(reason)}</h1></section>')
-
-
 def _simple_item(title: str, price: str, note: str) -> str:
     return f"""
 <section class="card product"><div class="summary">
@@ -163,3 +159,29 @@ def manual_pdf() -> bytes:
         b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\n"
         b"trailer<</Root 1 0 R>>\n%%EOF\n"
     )
+
+
+def many_requests(n: int) -> str:
+    """A listing that makes ``n`` sub-requests (tracking pixels and thumbnails, as real shop
+    pages do by the hundred)."""
+    thumbs = "".join(f'<img src="/px/{i}.gif" width="8" height="8" alt="">' for i in range(n))
+    body = (_simple_item("某品牌 电动牙刷 T5（买家秀 {n} 张）".replace("{n}", str(n)), "¥259.00",
+                         "评价晒图如下。")
+            + f'<section class="card"><h2 class="section-title">买家秀</h2><div>{thumbs}</div></section>')
+    return page("某品牌 电动牙刷 T5", body)
+
+
+def spin() -> str:
+    """A listing whose script, once the page is drawn, never returns: the renderer is busy for good."""
+    script = """<script>
+window.addEventListener("load", function () {
+  setTimeout(function () { for (;;) {} }, 300);
+});
+</script>"""
+    body = _simple_item("某品牌 电饭煲 R7（脚本卡死页面）", "¥459.00", "本页脚本加载后永不结束。")
+    return page("某品牌 电饭煲 R7", body, head=script)
+
+
+# A 1×1 transparent GIF, the classic tracking pixel.
+PIXEL_GIF = bytes.fromhex("47494638396101000100800000000000ffffff21f90401000000002c"
+                          "00000000010001000002024401003b")

@@ -174,7 +174,7 @@ def export(ref: str) -> Response:
     from pathlib import Path
 
     from agent import __version__
-    from storage.wacz import export as write_wacz
+    from storage.warc.wacz import export as write_wacz
 
     sid, _ = _resolve(ref)
     with tempfile.TemporaryDirectory() as tmp:
@@ -187,7 +187,7 @@ def export(ref: str) -> Response:
 
 @bp.get("/s/<ref>/report.<fmt>")
 def report(ref: str, fmt: str) -> Response:
-    from agent.report import gather, render
+    from storage.evidence.report import gather, render
 
     if fmt not in ("html", "pdf"):
         abort(404)
@@ -201,7 +201,7 @@ def report(ref: str, fmt: str) -> Response:
     import tempfile
     from pathlib import Path
 
-    from agent.report import to_pdf
+    from agent.capture.pdf import to_pdf
 
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "report.pdf"

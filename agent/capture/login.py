@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from agent.browser import launch
+from agent.capture.browser import context_options, launch
 from agent.errors import UsageError, first_line
 from agent.settings import Settings
 
@@ -60,13 +60,8 @@ async def sign_in(settings: Settings, url: str, *, timeout: float,
         browser = await launch(pw, settings.get("browser", "path"), headless=False,
                                extra_args=settings.get("browser", "extra_args"))
         try:
-            context = await browser.new_context(
-                locale=settings.get("browser", "locale"),
-                timezone_id=settings.get("browser", "timezone"),
-                user_agent=settings.get("browser", "user_agent"),
-                ignore_https_errors=settings.get("browser", "ignore_https_errors"),
-                accept_downloads=False,
-            )
+            # a window of the user's size: no fixed viewport
+            context = await browser.new_context(**context_options(settings, viewport=None))
             page = await context.new_page()
             closed = asyncio.Event()
             page.on("close", lambda _: closed.set())

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
-from storage import Store, tsa
+from storage import Store
+from storage.evidence import tsa
 
 CSS = """
 body{font-family:"Noto Sans CJK SC","Noto Sans SC",sans-serif;margin:24px;color:#111;font-size:12px}
@@ -37,7 +38,7 @@ class ReportInput:
     signature: bytes | None
     stamp: dict[str, Any] | None
     public_key_pem: bytes | None
-    # set when ``screenshot`` is a masked copy (agent.screenmask): names the original
+    # set when ``screenshot`` is a masked copy (storage.evidence.screenmask): names the original
     screenshot_note: dict[str, Any] | None = None
 
 
@@ -80,7 +81,7 @@ def render(data: ReportInput, *, complaint: bool = False,
     """The report as one self-contained HTML page."""
     m, rec, sid = data.manifest, data.record or {}, data.snapshot_id
     if mask is not None:
-        from agent.redact import redact_obj
+        from storage.evidence.redact import redact_obj
 
         rec = redact_obj(rec)
     t = (lambda s: escape(mask(str(s)))) if mask else (lambda s: escape(str(s)))
@@ -231,27 +232,3 @@ shown and promised was not honoured, and ask that it be dealt with under the law
 <li>Ed25519 签名与 RFC 3161 可信时间戳（{t(data.stamp['gen_time']) if data.stamp else '未取得 none'}）</li>
 <li>WACZ 证据包（jianyipai export），可用第 6 节的通用工具核验</li></ol>
 <p>诉求 Request: ________________________　　联系人 Contact: ____________</p>"""
-
-
-def to_pdf(html: str, out: str, settings: Any) -> None:
-    """Print the HTML to PDF with the same Chromium the captures use."""
-    import asyncio
-
-    asyncio.run(_pdf(html, out, settings))
-
-
-async def _pdf(html: str, out: str, settings: Any) -> None:
-    from playwright.async_api import async_playwright
-
-    from agent.browser import launch
-
-    async with async_playwright() as pw:
-        browser = await launch(pw, settings.get("browser", "path"), headless=True,
-                               extra_args=settings.get("browser", "extra_args"))
-        try:
-            page = await browser.new_page()
-            await page.set_content(html, wait_until="load")
-            await page.pdf(path=out, format="A4", print_background=True,
-                           margin={"top": "12mm", "bottom": "12mm", "left": "10mm", "right": "10mm"})
-        finally:
-            await browser.close()

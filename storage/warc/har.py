@@ -19,13 +19,14 @@ import base64
 import io
 import re
 from collections.abc import Callable, Collection
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from storage.revisits import SNAPSHOT_HEADER, PayloadOrigin, payload_digest
+from storage.warc.revisits import SNAPSHOT_HEADER, Payload, PayloadOrigin, payload_digest
 
 _DROP = {"content-encoding", "transfer-encoding", "content-length"}
 _SECRET = {"cookie", "set-cookie", "authorization", "proxy-authorization"}
@@ -35,6 +36,16 @@ _DOCUMENT = ("text/html", "application/xhtml+xml")
 REVISIT_MIN = 200  # bytes: a smaller body costs less than the revisit's extra headers
 
 PayloadLookup = Callable[[str, str], PayloadOrigin | None]
+
+
+@dataclass
+class Warc:
+    """A WARC made from a HAR: its bytes, how many responses it holds, and the payloads it
+    holds in full (what the index needs for later revisits, without parsing it again)."""
+
+    data: bytes
+    responses: int
+    payloads: list[Payload] = field(default_factory=list)
 
 
 def _protocol(version: str | None) -> str:
@@ -52,6 +63,11 @@ def _body(content: dict[str, Any]) -> bytes:
     return text.encode("utf-8")
 
 
+def entry_body(entry: dict[str, Any]) -> bytes:
+    """The response body a HAR entry holds (decoded, as the browser handed it over)."""
+    return _body((entry.get("response") or {}).get("content") or {})
+
+
 def _headers(pairs: list[dict[str, str]]) -> list[tuple[str, str]]:
     out = []
     for h in pairs:
@@ -66,14 +82,15 @@ def _headers(pairs: list[dict[str, str]]) -> list[tuple[str, str]]:
 
 def har_to_warc(har: dict[str, Any], *, software: str, info: dict[str, str] | None = None,
                 payload_origin: PayloadLookup | None = None,
-                keep: Collection[str] = ()) -> tuple[bytes, int]:
-    """Return (gzipped WARC bytes, number of responses written, revisits counted)."""
+                keep: Collection[str] = ()) -> Warc:
+    """The gzipped WARC of the HAR's answered requests."""
     buf = io.BytesIO()
     writer = WARCWriter(buf, gzip=True, warc_version="1.1")
     fields = {"software": software, "format": "WARC File Format 1.1"}
     fields.update(info or {})
     writer.write_record(writer.create_warcinfo_record("capture.warc.gz", fields))
     written = 0
+    held: list[Payload] = []
     for entry in har.get("log", {}).get("entries", []):
         req, resp = entry.get("request", {}), entry.get("response", {})
         url = req.get("url", "")
@@ -123,6 +140,10 @@ def har_to_warc(har: dict[str, Any], *, software: str, info: dict[str, str] | No
         written += 1
         if origin is not None:
             continue  # see the module's note: a revisit keeps no request record
+        if body:
+            h = record.rec_headers
+            held.append(Payload(url, h.get_header("WARC-Payload-Digest"), h.get_header("WARC-Date"),
+                                h.get_header("WARC-Record-ID")))
 
         post = req.get("postData") or {}
         req_body = (post.get("text") or "").encode("utf-8")
@@ -143,7 +164,7 @@ def har_to_warc(har: dict[str, Any], *, software: str, info: dict[str, str] | No
             },
         )
         writer.write_record(req_record)
-    return buf.getvalue(), written
+    return Warc(buf.getvalue(), written, held)
 
 
 def _is_document(headers: list[tuple[str, str]]) -> bool:

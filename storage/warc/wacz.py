@@ -23,7 +23,7 @@ import io
 import json
 import zipfile
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
@@ -34,16 +34,17 @@ from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 from warcio.archiveiterator import ArchiveIterator
 
 from storage.errors import StoreError
-from storage.revisits import supporting_snapshots
 from storage.seal import write_once
 from storage.store import Store
+from storage.times import rfc3339
+from storage.warc.revisits import supporting_snapshots
 
 WACZ_VERSION = "1.1.1"
 _CURVE_BYTES = 48  # P-384
 
 
 class ExportError(StoreError):
-    """Raised by storage.wacz when a bundle cannot be made."""
+    """Raised by storage.warc.wacz when a bundle cannot be made."""
 
 
 def surt(url: str) -> str:
@@ -112,7 +113,7 @@ def sign_digest(store: Store, hash_: str, created: str, software: str) -> dict[s
 
 
 def _now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return rfc3339(timespec="seconds")
 
 
 Transform = Callable[[str, str, bytes], tuple[bytes | None, dict[str, Any] | None]]

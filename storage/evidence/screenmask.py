@@ -1,8 +1,8 @@
 """Masking personal data in screenshots, where the browser said it was drawn.
 
-At capture time :data:`PII_BOXES_JS` asks the page where visible text matching the
+At capture time the browser (``agent.capture.scripts.PII_BOXES_JS``) is asked the page where visible text matching the
 redaction patterns (phone and ID-card numbers, e-mail, street addresses: the same
-patterns :mod:`agent.redact` masks in text) is laid out; the boxes, in page (CSS)
+patterns :mod:`storage.evidence.redact` masks in text) is laid out; the boxes, in page (CSS)
 pixels, go into the snapshot's ``layout`` artifact as ``pii_boxes``. A redacted report
 or bundle paints those boxes over in a copy of the screenshot and names the original's
 hash. Personal data drawn inside images, canvases or video is not found.
@@ -18,82 +18,8 @@ from typing import Any
 
 from PIL import Image, ImageDraw
 
-from agent.redact import PATTERNS
-from agent.redact import export_transform as text_transform
-
-# Text nodes are joined per block-level element (so 138<b>1234</b>5678 is one number, but
-# two table cells are not); each match becomes a Range whose client rects are the boxes.
-# Rects clipped away by an overflow:hidden/scroll ancestor are cut to what is visible.
-PII_BOXES_JS = """(patterns) => {
-  const out = {boxes: [], dpr: window.devicePixelRatio || 1};
-  if (!document.body) return out;
-  const res = patterns.map(([kind, src]) => [kind, new RegExp(src, 'g')]);
-  const skip = new Set(['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'OPTION', 'TITLE']);
-  const blocks = new Map();
-  const blockOf = (el) => {
-    if (blocks.has(el)) return blocks.get(el);
-    let b = document.body;
-    for (let e = el; e && e !== document.body; e = e.parentElement) {
-      const d = getComputedStyle(e).display;
-      if (!d.startsWith('inline') && d !== 'contents') { b = e; break; }
-    }
-    blocks.set(el, b);
-    return b;
-  };
-  const clipOf = (el) => {
-    let c = {l: -Infinity, t: -Infinity, r: Infinity, b: Infinity};
-    for (let e = el; e && e !== document.body && e !== document.documentElement; e = e.parentElement) {
-      const cs = getComputedStyle(e);
-      if (cs.overflowX !== 'visible' || cs.overflowY !== 'visible') {
-        const r = e.getBoundingClientRect();
-        c = {l: Math.max(c.l, r.left), t: Math.max(c.t, r.top),
-             r: Math.min(c.r, r.right), b: Math.min(c.b, r.bottom)};
-      }
-    }
-    return c;
-  };
-  const runs = [];
-  let cur = null;
-  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-  for (let n = walker.nextNode(), i = 0; n && i < 100000; n = walker.nextNode(), i++) {
-    const p = n.parentElement;
-    if (!p || skip.has(p.tagName)) continue;
-    const b = blockOf(p);
-    if (!cur || cur.block !== b) { cur = {block: b, nodes: [], starts: [], text: ''}; runs.push(cur); }
-    cur.nodes.push(n); cur.starts.push(cur.text.length);
-    cur.text += n.data.replace(/\\s/g, ' ');
-  }
-  const at = (run, pos, end) => {
-    let k = 0;
-    while (k + 1 < run.nodes.length && (run.starts[k + 1] < pos || (!end && run.starts[k + 1] === pos))) k++;
-    return [run.nodes[k], pos - run.starts[k]];
-  };
-  const sx = window.scrollX, sy = window.scrollY;
-  for (const run of runs) {
-    if (!/[0-9@路街道巷弄村号]/.test(run.text)) continue;
-    for (const [kind, re] of res) {
-      re.lastIndex = 0;
-      let m;
-      while ((m = re.exec(run.text)) && out.boxes.length < 5000) {
-        if (m[0].length === 0) { re.lastIndex++; continue; }
-        const [sn, so] = at(run, m.index, false);
-        const [en, eo] = at(run, m.index + m[0].length, true);
-        const range = document.createRange();
-        try { range.setStart(sn, so); range.setEnd(en, eo); } catch (e) { continue; }
-        const style = getComputedStyle(sn.parentElement);
-        if (style.visibility === 'hidden' || parseFloat(style.opacity) === 0) continue;
-        const clip = clipOf(sn.parentElement);
-        for (const r of range.getClientRects()) {
-          const l = Math.max(r.left, clip.l), t = Math.max(r.top, clip.t);
-          const w = Math.min(r.right, clip.r) - l, h = Math.min(r.bottom, clip.b) - t;
-          if (w <= 0 || h <= 0) continue;
-          out.boxes.push({kind, x: l + sx, y: t + sy, w, h});
-        }
-      }
-    }
-  }
-  return out;
-}"""
+from storage.evidence.redact import PATTERNS
+from storage.evidence.redact import export_transform as text_transform
 
 PAD = 2  # CSS px around each box: antialiasing and descenders
 FILL = (20, 20, 20)
@@ -105,7 +31,7 @@ def patterns() -> list[list[str]]:
 
 
 def layout_entry(found: dict[str, Any] | None) -> dict[str, Any]:
-    """What goes into the ``layout`` artifact from :data:`PII_BOXES_JS`'s answer."""
+    """What goes into the ``layout`` artifact from the page's answer to ``PII_BOXES_JS``."""
     if not isinstance(found, dict):
         return {}
     boxes = [{k: (round(float(b[k]), 1) if k != "kind" else str(b[k])) for k in ("kind", "x", "y", "w", "h")}
@@ -156,7 +82,7 @@ def masked_screenshot(store: Any, snapshot_id: str, png: bytes) -> tuple[bytes, 
 
 
 def export_transform(store: Any) -> Callable[[str, str, bytes], tuple[bytes | None, dict[str, Any]]]:
-    """agent.redact's export transform, with screenshots masked where boxes were recorded."""
+    """storage.evidence.redact's export transform, with screenshots masked where boxes were recorded."""
 
     def transform(snapshot_id: str, name: str, data: bytes) -> tuple[bytes | None, dict[str, Any]]:
         if name == "screenshot":

@@ -10,7 +10,7 @@ Each target is a table::
     profile = "tmall"         # optional site profile name
     session = "shop-login"    # optional session name
 
-Validated at load (registered in ``agent.settings.EXTRA_SECTIONS``): unknown keys, a
+Validated at load (``agent.settings`` calls :func:`load_targets` for ``[[targets]]``): unknown keys, a
 missing or doubled schedule, a bad duration or crontab are rejected with file, key, reason.
 """
 from __future__ import annotations
@@ -21,10 +21,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from agent.capture import KINDS
 from agent.errors import ConfigError
-from agent.settings import EXTRA_SECTIONS
 
-KINDS = ("listing", "chat", "page")
 KEYS = ("url", "kind", "every", "cron", "label", "profile", "session")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*([smhdw])")
@@ -48,9 +47,6 @@ class Target:
     @property
     def host(self) -> str:
         return urlsplit(self.url).netloc.lower()
-
-    def schedule_text(self) -> str:
-        return f"cron {self.cron}" if self.cron else f"every {self.every:g}s"
 
 
 def parse_duration(text: str) -> float:
@@ -122,4 +118,3 @@ def load_targets(value: Any, path: Path | str) -> tuple[Target, ...]:
     return tuple(out)
 
 
-EXTRA_SECTIONS["targets"] = load_targets

@@ -16,8 +16,7 @@ import os
 import secrets
 import urllib.error
 import urllib.request
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -29,12 +28,13 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
 
 from storage.errors import StoreError
 from storage.seal import Sealer, write_once
+from storage.times import rfc3339
 
 MEDIA_TYPE = "application/timestamp-reply"
 
 
 class TimestampError(StoreError):
-    """Raised by storage.tsa when no authority gave a valid token for a snapshot."""
+    """Raised by storage.evidence.tsa when no authority gave a valid token for a snapshot."""
 
 
 @dataclass
@@ -45,7 +45,7 @@ class Stamp:
 
 
 def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    return rfc3339(timespec="seconds")
 
 
 def _log(sealer: Sealer, entry: dict[str, Any]) -> None:
@@ -57,20 +57,6 @@ def _log(sealer: Sealer, entry: dict[str, Any]) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
-
-
-def read_log(sealer: Sealer) -> list[dict[str, Any]]:
-    try:
-        lines = (sealer.dir / "stamps.log").read_text("utf-8").splitlines()
-    except FileNotFoundError:
-        return []
-    out = []
-    for line in lines:
-        try:
-            out.append(json.loads(line))
-        except ValueError:
-            continue  # a torn last line from a kill
-    return out
 
 
 def request_token(url: str, snapshot_id: str, timeout: float) -> bytes:
@@ -144,7 +130,7 @@ def pending(sealer: Sealer, ids: list[str]) -> list[str]:
 def describe(token: bytes) -> dict[str, Any]:
     info = _tst_info(tsp.TimeStampResp.load(token))
     gen = info["gen_time"].native
-    return {"gen_time": gen.astimezone(UTC).isoformat().replace("+00:00", "Z"),
+    return {"gen_time": rfc3339(gen, "auto"),
             "serial": info["serial_number"].native,
             "imprint": info["message_imprint"]["hashed_message"].native.hex(),
             "policy": info["policy"].dotted}
@@ -238,3 +224,35 @@ def _issued_by(cert: x509.Certificate, issuer: x509.Certificate) -> bool:
     except (ValueError, TypeError, InvalidSignature):
         return False
     return True
+
+
+@dataclass
+class StampRun:
+    stamped: list[Stamp] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)
+
+
+def stamp_pending(sealer: Sealer, ids: list[str], urls: list[str], timeout: float, *,
+                  first: str | None = None, limit: int | None = None,
+                  stop_on_failure: bool = False) -> StampRun:
+    """Stamp every snapshot of ``ids`` with no token yet; failures are logged and stay pending.
+
+    ``first`` is tried before the others; ``limit`` bounds how many are tried; with
+    ``stop_on_failure`` the first failure ends the run (the authorities are down: waiting out
+    their time-outs once per pending snapshot would stall every capture behind them).
+    """
+    run = StampRun()
+    if not urls:
+        return run
+    todo = pending(sealer, ids)
+    if first is not None and first in todo:
+        todo.remove(first)
+        todo.insert(0, first)
+    for snapshot_id in todo[:limit]:
+        try:
+            run.stamped.append(stamp(sealer, snapshot_id, urls, timeout))
+        except TimestampError as exc:
+            run.failed[snapshot_id] = str(exc)
+            if stop_on_failure:
+                break
+    return run

@@ -25,7 +25,7 @@ _CN_STREET = re.compile(
 _EN_STREET = re.compile(
     r"\b[0-9]{1,5}\s+(?:[A-Z][a-z]+\s+){1,3}(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr)\b\.?")
 MASK = "****"
-# What the screenshot pass looks for (agent.screenmask), as (kind, pattern): the same as text.
+# What the screenshot pass looks for (storage.evidence.screenmask), as (kind, pattern): the same as text.
 PATTERNS = (("id", _ID_CARD), ("phone", _PHONE), ("email", _EMAIL), ("address", _CN_STREET),
             ("address", _EN_STREET))
 
@@ -86,7 +86,7 @@ def redact_warc(warc: bytes) -> bytes:
 
 
 def export_transform(snapshot_id: str, name: str, data: bytes) -> tuple[bytes | None, dict[str, Any]]:
-    """For storage.wacz.export: mask what can be masked, withhold what cannot.
+    """For storage.warc.wacz.export: mask what can be masked, withhold what cannot.
 
     A masked manifest no longer hashes to its id, so the signature and timestamp beside
     it seal the original; the datapackage's ``derived`` list names that original's hash.

@@ -1,6 +1,6 @@
 """Privacy clues: which shop, page or chat showed which of the user's own identifiers, when.
 
-Every new snapshot is scanned (a Store ``after_commit`` hook) for the identifiers in
+Every new snapshot is scanned (after its commit, :func:`scan_new`) for the identifiers in
 ``STORE/identities.json``: its visible text, its chat messages one by one, and (for phone,
 e-mail and ID numbers) its page source. Each hit is one line appended to
 ``STORE/leaks.jsonl`` (owner-only): snapshot, target and final URL, site and shop, when it
@@ -12,15 +12,13 @@ import fcntl
 import json
 import os
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from agent import output
-from agent.errors import first_line
 from storage import Store
-from storage.identities import Identities
+from storage.evidence.identities import Identities
+from storage.times import rfc3339
 
 LOG = "leaks.jsonl"
 SOURCE_KINDS = ("phone", "email", "id")  # looked for in the page source too (no windows)
@@ -69,7 +67,7 @@ def scan(store: Store, snapshot_id: str, idents: Identities) -> list[dict[str, A
             "shop": (seller or {}).get("name") or counterpart,
             "captured_at": manifest.get("captured_at")}
     by_id = {i.id: i for i in idents.items}
-    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    now = rfc3339(timespec="seconds")
     return [{**base, "identity": ident_id, "kind": by_id[ident_id].kind, "label": by_id[ident_id].label,
              **entry, "found_at": now} for ident_id, entry in found.items()]
 
@@ -115,19 +113,9 @@ def rescan(store: Store) -> Iterator[tuple[str, list[dict[str, Any]]]]:
         yield snapshot_id, append(store.root, scan(store, snapshot_id, idents))
 
 
-def attach(store: Store) -> None:
-    """After each commit, look for the user's identifiers in the new snapshot."""
-
-    def after(snapshot_id: str) -> None:
-        try:
-            idents = Identities(store.root)
-            if idents.items:
-                for hit in append(store.root, scan(store, snapshot_id, idents)):
-                    output.echo_err(f"jianyipai: privacy: {hit['label']} ({hit['kind']}) shown on"
-                                    f" {hit['final_url']} (snapshot {snapshot_id[:12]}); see"
-                                    " `jianyipai leaks`")
-        except Exception as exc:  # a scan never costs a capture
-            output.echo_err(f"jianyipai: warning: snapshot {snapshot_id[:12]} kept but not scanned"
-                            f" for your identifiers ({first_line(exc)}); run `jianyipai leaks --rescan`")
-
-    store.after_commit.append(after)
+def scan_new(store: Store, snapshot_id: str) -> list[dict[str, Any]]:
+    """Scan one new snapshot for the user's identifiers; log and return the hits not logged yet."""
+    idents = Identities(store.root)
+    if not idents.items:
+        return []
+    return append(store.root, scan(store, snapshot_id, idents))

@@ -72,3 +72,55 @@ async def launch(playwright: Any, explicit: str | None, *, headless: bool = True
     except Exception as exc:
         where = choice.path or "Playwright's Chromium"
         raise BrowserNotFoundError(f"cannot start the browser {where}: {first_line(exc)}") from None
+
+
+def context_options(settings: Any, **more: Any) -> dict[str, Any]:
+    """The browser-context options every capture, sign-in and report uses, from the settings.
+
+    Downloads are never accepted and service workers never run (they would answer requests
+    the capture cannot see); ``more`` adds options such as ``record_har_path``.
+    """
+    return {
+        "viewport": {"width": settings.get("browser", "viewport_width"),
+                     "height": settings.get("browser", "viewport_height")},
+        "locale": settings.get("browser", "locale"),
+        "timezone_id": settings.get("browser", "timezone"),
+        "user_agent": settings.get("browser", "user_agent"),
+        "ignore_https_errors": settings.get("browser", "ignore_https_errors"),
+        "accept_downloads": False,
+        "service_workers": "block",
+        **more,
+    }
+
+
+class Chromium:
+    """Playwright and one launched Chromium: ``async with Chromium(settings, headless=…) as b:``."""
+
+    def __init__(self, settings: Any, *, headless: bool | None = None) -> None:
+        self.settings = settings
+        self.headless = settings.get("browser", "headless") if headless is None else headless
+        self._pw_cm: Any = None
+        self.browser: Any = None
+
+    async def __aenter__(self) -> Any:
+        from playwright.async_api import async_playwright
+
+        self._pw_cm = async_playwright()
+        pw = await self._pw_cm.__aenter__()
+        try:
+            self.browser = await launch(pw, self.settings.get("browser", "path"),
+                                        headless=self.headless,
+                                        extra_args=self.settings.get("browser", "extra_args"))
+        except BaseException:
+            await self._pw_cm.__aexit__(None, None, None)
+            raise
+        return self.browser
+
+    async def __aexit__(self, *exc: object) -> None:
+        try:
+            if self.browser is not None:
+                await self.browser.close()
+        except Exception:
+            pass  # the browser already went away; nothing of ours is lost with it
+        finally:
+            await self._pw_cm.__aexit__(None, None, None)

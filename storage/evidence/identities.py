@@ -18,11 +18,11 @@ import os
 import re
 import secrets
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from storage.errors import StoreError
+from storage.times import rfc3339
 
 FILE = "identities.json"
 KINDS = ("phone", "email", "id", "name", "address", "other")
@@ -34,7 +34,7 @@ _STRIP = re.compile(r"[\s\-\u2010-\u2015\u00b7.·]+")
 
 
 class IdentityError(StoreError):
-    """Raised by storage.identities for a value that cannot be registered."""
+    """Raised by storage.evidence.identities for a value that cannot be registered."""
 
 
 def normalise(kind: str, value: str) -> str:
@@ -117,7 +117,7 @@ class Identities:
             raise IdentityError("the label would reveal the value; choose another label")
         ident = Identity(id=secrets.token_hex(4), kind=kind, label=label or f"my {kind}",
                          length=len(norm), hash=digest,
-                         added_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
+                         added_at=rfc3339(timespec="seconds"))
         self.items.append(ident)
         self._save()
         return ident

@@ -35,7 +35,7 @@ _SAME_SITE = {"strict": "Strict", "lax": "Lax", "none": "None", "no_restriction"
 
 
 class SessionError(JianyipaiError):
-    """Raised by agent.sessions for a missing, unreadable or invalid session."""
+    """Raised by agent.capture.sessions for a missing, unreadable or invalid session."""
 
     exit_code = 2
 

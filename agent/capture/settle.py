@@ -9,21 +9,8 @@ import asyncio
 import time
 from typing import Any
 
+from agent.capture.scripts import DOM_QUIET_MS_JS, HEIGHT_JS, WATCH_DOM_JS
 from agent.errors import first_line
-
-# Installed once per page; the observer lives in a closure, reachable by one property.
-_WATCH_DOM = """() => {
-  if (window.__jianyipaiLastMutation) return true;
-  let last = performance.now();
-  const obs = new MutationObserver(() => { last = performance.now(); });
-  obs.observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
-  Object.defineProperty(window, '__jianyipaiLastMutation', {value: () => last, enumerable: false});
-  return true;
-}"""
-_DOM_QUIET_MS = "() => performance.now() - window.__jianyipaiLastMutation()"
-_HEIGHT = """() => Math.max(
-  document.documentElement ? document.documentElement.scrollHeight : 0,
-  document.body ? document.body.scrollHeight : 0)"""
 
 
 class NetworkWatch:
@@ -48,13 +35,29 @@ class NetworkWatch:
         return 0.0 if self.inflight else time.monotonic() - self.last_change
 
 
+# A page that does not answer a script call within this long has a busy or dead renderer
+# (a script that never returns): waiting on won't bring anything more.
+PAGE_ANSWER_S = 5.0
+
+
+class PageHung(Exception):
+    """Raised when the page stopped answering (its renderer is busy or gone)."""
+
+
 async def _bounded(coro: Any, deadline: float) -> Any:
-    """Await ``coro`` until ``deadline``; raise TimeoutError past it."""
-    return await asyncio.wait_for(coro, max(0.05, deadline - time.monotonic()))
+    """Await ``coro`` until ``deadline``; TimeoutError past it, PageHung when the page took
+    over PAGE_ANSWER_S to answer one call."""
+    left = deadline - time.monotonic()
+    try:
+        return await asyncio.wait_for(coro, max(0.05, min(left, PAGE_ANSWER_S)))
+    except TimeoutError:
+        if left > PAGE_ANSWER_S:
+            raise PageHung(f"the page did not answer for {PAGE_ANSWER_S:g} s") from None
+        raise
 
 
 async def page_height(page: Any, deadline: float) -> int:
-    return int(await _bounded(page.evaluate(_HEIGHT), deadline) or 0)
+    return int(await _bounded(page.evaluate(HEIGHT_JS), deadline) or 0)
 
 
 async def scroll_through(page: Any, *, step: int, delay_ms: int, max_height: int,
@@ -79,6 +82,8 @@ async def scroll_through(page: Any, *, step: int, delay_ms: int, max_height: int
                 warnings.append("scroll: stopped at the time bound before the bottom of the page")
                 break
         await _bounded(page.evaluate("() => window.scrollTo(0, 0)"), deadline)
+    except PageHung:
+        raise
     except TimeoutError:
         warnings.append("scroll: stopped at the time bound before the bottom of the page")
     except Exception as exc:  # the page navigated or closed under us
@@ -91,14 +96,16 @@ async def wait_quiet(page: Any, net: NetworkWatch, *, quiet_ms: int, deadline: f
     quiet = quiet_ms / 1000
     net_ok = dom_ok = False
     try:
-        await _bounded(page.evaluate(_WATCH_DOM), deadline)
+        await _bounded(page.evaluate(WATCH_DOM_JS), deadline)
         while time.monotonic() < deadline:
             net_ok = net.quiet_for() >= quiet
-            dom_ms = await _bounded(page.evaluate(_DOM_QUIET_MS), deadline)
+            dom_ms = await _bounded(page.evaluate(DOM_QUIET_MS_JS), deadline)
             dom_ok = float(dom_ms) >= quiet_ms
             if net_ok and dom_ok:
                 return []
             await asyncio.sleep(0.05)
+    except PageHung:
+        raise
     except TimeoutError:
         pass
     except Exception as exc:

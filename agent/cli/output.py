@@ -42,7 +42,7 @@ def snapshot_text(snapshot_id: str, manifest: dict[str, Any], record: dict[str, 
         lines.append(f"tls        {tls.get('protocol')}  {tls.get('subject')}  issued by {tls.get('issuer')}")
     lines.append(f"title      {(record or {}).get('title') or manifest.get('title') or '-'}")
     if (record or {}).get("kind") == "chat":
-        from agent.chatview import chat_lines
+        from agent.cli.chatview import chat_lines
 
         lines += chat_lines(record or {}, manifest.get("chat"))
         record = {"warnings": (record or {}).get("warnings")}  # promises are in chat_lines
@@ -69,7 +69,7 @@ def snapshot_text(snapshot_id: str, manifest: dict[str, Any], record: dict[str, 
 def record_text(source: str, record: dict[str, Any]) -> str:
     """A saved page's record, for `extract` without --json."""
     if record.get("kind") == "chat":
-        from agent.chatview import chat_lines
+        from agent.cli.chatview import chat_lines
 
         return "\n".join([f"== {source}", f"title      {record.get('title') or '-'}",
                           *chat_lines(record, None),

@@ -1,4 +1,9 @@
-"""The scripts chat capture runs in the page (see agent/chatcapture.py)."""
+"""Every script the capture runs inside the page, in one place.
+
+None of them changes what the page shows, except ``EXPAND_JS`` (the chat thread grown to
+its full height for the screenshot). State they keep lives in non-enumerable properties
+that no page script and no DOM snapshot sees.
+"""
 from __future__ import annotations
 
 # Finds the thread's scroll container and remembers it (and how to count its rows) in a
@@ -177,3 +182,135 @@ IMAGES_DONE_JS = r"""
   return [...st.box.querySelectorAll('img')].every(i => i.complete);
 }
 """
+
+
+# -- settling (agent.capture.settle) ----------------------------------------------------
+
+# Installed once per page; the observer lives in a closure, reachable by one property.
+WATCH_DOM_JS = """() => {
+  if (window.__jianyipaiLastMutation) return true;
+  let last = performance.now();
+  const obs = new MutationObserver(() => { last = performance.now(); });
+  obs.observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
+  Object.defineProperty(window, '__jianyipaiLastMutation', {value: () => last, enumerable: false});
+  return true;
+}"""
+DOM_QUIET_MS_JS = "() => performance.now() - window.__jianyipaiLastMutation()"
+HEIGHT_JS = """() => Math.max(
+  document.documentElement ? document.documentElement.scrollHeight : 0,
+  document.body ? document.body.scrollHeight : 0)"""
+
+
+# -- listing price hints (agent.capture.phases) -------------------------------------------
+
+# Visible elements that show a price, with what only a browser knows: where and how big.
+# The deepest element holding the whole price is taken, so ¥<b>199</b>.00 counts once.
+PRICE_HINTS_JS = """() => {
+  const money = /[¥￥$€£]\\s*\\d|\\d\\s*(?:元|万)/;
+  const out = [];
+  if (!document.body) return out;
+  const skip = new Set(['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'OPTION']);
+  const all = document.body.getElementsByTagName('*');
+  for (let i = 0; i < all.length && i < 20000 && out.length < 300; i++) {
+    const el = all[i];
+    if (skip.has(el.tagName)) continue;
+    const t = (el.innerText || '').trim();
+    if (!t || t.length > 30 || !money.test(t)) continue;
+    let inChild = false;
+    for (const c of el.children) {
+      if (money.test((c.innerText || '').trim())) { inChild = true; break; }
+    }
+    if (inChild) continue;
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0) continue;
+    const cs = getComputedStyle(el);
+    if (cs.visibility === 'hidden' || parseFloat(cs.opacity) === 0) continue;
+    let font = parseFloat(cs.fontSize) || 0;
+    for (const d of el.getElementsByTagName('*')) font = Math.max(font, parseFloat(getComputedStyle(d).fontSize) || 0);
+    let struck = false;
+    for (let e = el; e && e !== document.body; e = e.parentElement) {
+      if (e.tagName === 'DEL' || e.tagName === 'S' ||
+          (getComputedStyle(e).textDecorationLine || '').includes('line-through')) { struck = true; break; }
+    }
+    out.push({text: t, font_px: font, x: r.left + window.scrollX, y: r.top + window.scrollY,
+              w: r.width, h: r.height, struck});
+  }
+  return out;
+}"""
+
+
+# -- where personal data is drawn (storage.evidence.screenmask paints over it) ----------
+
+# Text nodes are joined per block-level element (so 138<b>1234</b>5678 is one number, but
+# two table cells are not); each match becomes a Range whose client rects are the boxes.
+# Rects clipped away by an overflow:hidden/scroll ancestor are cut to what is visible.
+PII_BOXES_JS = """(patterns) => {
+  const out = {boxes: [], dpr: window.devicePixelRatio || 1};
+  if (!document.body) return out;
+  const res = patterns.map(([kind, src]) => [kind, new RegExp(src, 'g')]);
+  const skip = new Set(['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'OPTION', 'TITLE']);
+  const blocks = new Map();
+  const blockOf = (el) => {
+    if (blocks.has(el)) return blocks.get(el);
+    let b = document.body;
+    for (let e = el; e && e !== document.body; e = e.parentElement) {
+      const d = getComputedStyle(e).display;
+      if (!d.startsWith('inline') && d !== 'contents') { b = e; break; }
+    }
+    blocks.set(el, b);
+    return b;
+  };
+  const clipOf = (el) => {
+    let c = {l: -Infinity, t: -Infinity, r: Infinity, b: Infinity};
+    for (let e = el; e && e !== document.body && e !== document.documentElement; e = e.parentElement) {
+      const cs = getComputedStyle(e);
+      if (cs.overflowX !== 'visible' || cs.overflowY !== 'visible') {
+        const r = e.getBoundingClientRect();
+        c = {l: Math.max(c.l, r.left), t: Math.max(c.t, r.top),
+             r: Math.min(c.r, r.right), b: Math.min(c.b, r.bottom)};
+      }
+    }
+    return c;
+  };
+  const runs = [];
+  let cur = null;
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(), i = 0; n && i < 100000; n = walker.nextNode(), i++) {
+    const p = n.parentElement;
+    if (!p || skip.has(p.tagName)) continue;
+    const b = blockOf(p);
+    if (!cur || cur.block !== b) { cur = {block: b, nodes: [], starts: [], text: ''}; runs.push(cur); }
+    cur.nodes.push(n); cur.starts.push(cur.text.length);
+    cur.text += n.data.replace(/\\s/g, ' ');
+  }
+  const at = (run, pos, end) => {
+    let k = 0;
+    while (k + 1 < run.nodes.length && (run.starts[k + 1] < pos || (!end && run.starts[k + 1] === pos))) k++;
+    return [run.nodes[k], pos - run.starts[k]];
+  };
+  const sx = window.scrollX, sy = window.scrollY;
+  for (const run of runs) {
+    if (!/[0-9@路街道巷弄村号]/.test(run.text)) continue;
+    for (const [kind, re] of res) {
+      re.lastIndex = 0;
+      let m;
+      while ((m = re.exec(run.text)) && out.boxes.length < 5000) {
+        if (m[0].length === 0) { re.lastIndex++; continue; }
+        const [sn, so] = at(run, m.index, false);
+        const [en, eo] = at(run, m.index + m[0].length, true);
+        const range = document.createRange();
+        try { range.setStart(sn, so); range.setEnd(en, eo); } catch (e) { continue; }
+        const style = getComputedStyle(sn.parentElement);
+        if (style.visibility === 'hidden' || parseFloat(style.opacity) === 0) continue;
+        const clip = clipOf(sn.parentElement);
+        for (const r of range.getClientRects()) {
+          const l = Math.max(r.left, clip.l), t = Math.max(r.top, clip.t);
+          const w = Math.min(r.right, clip.r) - l, h = Math.min(r.bottom, clip.b) - t;
+          if (w <= 0 || h <= 0) continue;
+          out.boxes.push({kind, x: l + sx, y: t + sy, w, h});
+        }
+      }
+    }
+  }
+  return out;
+}"""

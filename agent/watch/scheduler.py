@@ -17,13 +17,13 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from agent.capture import Capturer
+from agent.capture.sessions import load as load_session
 from agent.errors import JianyipaiError, first_line
-from agent.notify import Notifier, change_payload
-from agent.sessions import load as load_session
+from agent.pipeline import Capturer, capture_one
 from agent.settings import Settings
-from agent.targets import Target, cron_trigger
-from storage import Store, StoreError
+from agent.watch.notify import Notifier, change_payload
+from agent.watch.targets import Target, cron_trigger
+from storage import Store, steplog
 from storage.diff import summary_lines
 from storage.history import compare, previous_shown
 from storage.watchstate import WatchState
@@ -40,20 +40,6 @@ class RealClock:
 
     async def sleep(self, seconds: float) -> None:
         await asyncio.sleep(max(0.0, seconds))
-
-
-class FakeClock:
-    """Time that jumps to whatever a sleeper waits for (tests)."""
-
-    def __init__(self, start: float = 1_800_000_000.0) -> None:
-        self.t = start
-
-    def now(self) -> float:
-        return self.t
-
-    async def sleep(self, seconds: float) -> None:
-        self.t = max(self.t, self.t + max(0.0, seconds))
-        await asyncio.sleep(0)
 
 
 Event = dict[str, Any]
@@ -189,14 +175,17 @@ class Watcher:
         self._emit({"event": "start", "url": t.url, "kind": t.kind, "at": started, "attempt": attempt})
         try:
             session = load_session(self.store.root, t.session) if t.session else None
-            cap = await capturer.capture(t.url, t.kind, session=session,
-                                         payload_origin=self.store.payload_origin)
-            snapshot_id, manifest = self.store.commit(cap.manifest, cap.artifacts)
-        except (JianyipaiError, StoreError, Exception) as exc:
-            error = str(exc) if isinstance(exc, JianyipaiError | StoreError) else \
-                f"unexpected failure: {first_line(exc)}"
-            self._failed(t, row, attempt, error, pending)
+        except JianyipaiError as exc:
+            self._failed(t, row, attempt, str(exc), pending)
             return
+        outcome = await capture_one(capturer, self.store, t.url, t.kind, session=session,
+                                    say=lambda line: self._emit({"event": "note", "url": t.url,
+                                                                 "text": line}))
+        if outcome.snapshot_id is None:
+            self._failed(t, row, attempt, outcome.error or "no snapshot", pending)
+            return
+        # committed: from here on nothing may count as a failure or cause a retry
+        snapshot_id, record = outcome.snapshot_id, outcome.record or {}
         self.captures += 1
         now = self.clock.now()
         row.update(next_run=self.next_after(t, now), attempts=0, last_run=now)
@@ -205,16 +194,28 @@ class Watcher:
         pending.discard(t.key)
         event: Event = {"event": "captured", "url": t.url, "kind": t.kind, "label": t.label,
                         "id": snapshot_id, "at": started, "next_run": row["next_run"],
-                        "price": (cap.record.get("price") or {}).get("amount")}
-        blocked = cap.record.get("blocked")
+                        "price": (record.get("price") or {}).get("amount")}
+        if outcome.after_commit:
+            event["after_commit_failed"] = outcome.after_commit
+        blocked = record.get("blocked")
         if blocked:
             event.update(event="blocked", blocked=blocked)
             self._emit(event)
             return
+        try:
+            await self._compare_and_notify(t, snapshot_id, outcome.manifest or {}, event)
+        except Exception as exc:
+            error = first_line(exc)
+            steplog.append(self.store.root, snapshot_id, "change check", error)
+            event["after_commit_failed"] = [*event.get("after_commit_failed", []),
+                                            f"change check: {error}"]
+        self._emit(event)
+
+    async def _compare_and_notify(self, t: Target, snapshot_id: str, manifest: dict[str, Any],
+                                  event: Event) -> None:
         prev = previous_shown(self.store, t.url, t.kind, snapshot_id)
         if prev is None:
             event["first"] = True
-            self._emit(event)
             return
         diff = compare(self.store, prev, snapshot_id)
         changed = diff["listing_changed"] if t.kind == "listing" else diff["changed"]
@@ -229,7 +230,8 @@ class Watcher:
             event["notified"] = not problems
             if problems:
                 event["notify_errors"] = problems
-        self._emit(event)
+                for problem in problems:
+                    steplog.append(self.store.root, snapshot_id, "notification", problem)
 
     def _failed(self, t: Target, row: dict[str, Any], attempt: int, error: str,
                 pending: set[str]) -> None:

@@ -22,7 +22,7 @@ import json
 import time
 from typing import Any
 
-from agent.chatjs import EXPAND_JS, FIND_JS, IMAGES_DONE_JS, SCROLL_JS, STATE_JS
+from agent.capture.scripts import EXPAND_JS, FIND_JS, IMAGES_DONE_JS, SCROLL_JS, STATE_JS
 from agent.errors import first_line
 from agent.settings import Settings
 from extractors.chat_profiles import all_chat_profiles
@@ -68,7 +68,7 @@ class _Net:
 
 
 async def _eval(page: Any, js: str, arg: Any = None, *, deadline: float) -> Any:
-    budget = max(0.5, min(10.0, deadline - time.monotonic() + 5.0))
+    budget = max(0.5, min(10.0, deadline - time.monotonic() + 1.0))
     if arg is None:
         return await asyncio.wait_for(page.evaluate(js), budget)
     return await asyncio.wait_for(page.evaluate(js, arg), budget)

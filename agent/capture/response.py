@@ -2,21 +2,17 @@
 failed navigation means, in words a user can act on."""
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 from agent.errors import first_line
+from storage.times import from_timestamp
 
 KEPT_HEADERS = (
     "content-type", "content-length", "content-language", "last-modified", "etag", "date",
     "server", "cache-control", "expires", "location", "x-frame-options",
     "content-security-policy", "strict-transport-security",
 )
-
-
-def rfc3339(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 async def response_meta(response: Any) -> dict[str, Any]:
@@ -46,7 +42,7 @@ async def response_meta(response: Any) -> dict[str, Any]:
 
 def _tls(details: dict[str, Any]) -> dict[str, Any]:
     def when(ts: Any) -> str | None:
-        return rfc3339(datetime.fromtimestamp(ts, UTC)) if ts else None
+        return from_timestamp(ts) if ts else None
 
     return {
         "protocol": details.get("protocol"),

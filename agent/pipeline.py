@@ -1,0 +1,512 @@
+"""The capture pipeline: one URL in, one committed snapshot out. ``capture``, ``watch``,
+``demo`` and the viewer all go through here.
+
+    navigate ─► what the server answered ─► load ─► scroll | chat history ─► settle
+    ─► DOM, text, title, hints, personal-data boxes ─► screenshot ─► close (HAR)
+    ─► record ─► blocked? ─► layout ─► WARC ─► manifest ─► commit ─► after commit
+
+**Store first, warn later.** Only ``navigate`` may fail a capture (nothing answered), and a
+capture where nothing at all could be read from the page. Every other step runs through
+:class:`Steps`: bounded in time, and a failure becomes a ``warnings`` entry that names the
+step and the error, while the snapshot is committed with what was obtained. The steps
+after the commit (trusted timestamp, the scan for the user's identifiers) can never turn a
+stored capture into a failure: what they fail at is logged (``storage.steplog``) and
+shown by ``verify``.
+
+**The time bound is a bound.** ``capture.timeout`` runs from navigation to the commit.
+Loading (load, scroll, chat history, settle) ends ``reserve`` seconds before it, so the
+artifacts always get their share; a page that stops answering is noticed at its first
+unanswered read and the remaining reads of the page are skipped.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from agent import __version__
+from agent.capture import KINDS, phases
+from agent.capture.browser import Chromium, context_options
+from agent.capture.sessions import Session
+from agent.errors import CaptureError, JianyipaiError, first_line
+from agent.settings import Settings
+from extractors import ExtractError, extract_chat, extract_listing
+from extractors.blocked import detect_blocked
+from storage import Artifact, Store, StoreError, steplog
+from storage.evidence import leaks, screenmask, tsa
+from storage.times import rfc3339
+from storage.warc.har import PayloadLookup, Warc, entry_body, har_to_warc
+from storage.warc.revisits import Payload
+
+SCHEMA = "jianyipai.snapshot/1"
+__all__ = ["KINDS", "Capture", "Capturer", "Outcome", "capture_all", "capture_one", "run_capture"]
+MEDIA = {
+    "screenshot": "image/png",
+    "html": "text/html; charset=utf-8",
+    "text": "text/plain; charset=utf-8",
+    "warc": "application/warc+gzip",
+    "record": "application/json",
+    "layout": "application/json",
+}
+# Every step after navigation, in the order it runs (tests inject a failure into each).
+STEPS = ("response", "load", "scroll", "chat", "settle", "html", "text", "title", "user agent",
+         "price hints", "expand chat", "personal-data boxes", "screenshot", "close", "record",
+         "blocked", "layout", "warc")
+AFTER_COMMIT = ("timestamp", "identity scan")
+
+
+def reserve_for_artifacts(timeout: float) -> float:
+    """Seconds of the time bound kept for reading, shooting and archiving the page."""
+    return min(20.0, max(3.0, timeout * 0.3))
+
+
+class Steps:
+    """Runs the steps of one capture: each bounded, each failure a warning, never a loss.
+
+    ``inject`` (tests) maps a step name to an exception raised in place of the step.
+    Once a read of the page times out, the page is taken as hung and later page reads are
+    skipped at once instead of each waiting out its own bound.
+    """
+
+    def __init__(self, inject: dict[str, BaseException] | None = None) -> None:
+        self.warnings: list[str] = []
+        self.inject = inject or {}
+        self.hung = False
+        self._laps: dict[str, float] = {}
+
+    def warn(self, lines: list[str] | str) -> None:
+        self.warnings.extend([lines] if isinstance(lines, str) else lines)
+
+    async def page(self, name: str, make: Callable[[], Awaitable[Any]], default: Any) -> Any:
+        """A step that reads the page (skipped once the page stopped answering)."""
+        if self.hung:
+            self.warn(f"{name}: skipped (the page had stopped answering)")
+            return default
+        return await self.run(name, make, default)
+
+    async def run(self, name: str, make: Callable[[], Awaitable[Any]], default: Any) -> Any:
+        t0 = time.monotonic()
+        try:
+            if name in self.inject:
+                raise self.inject[name]
+            return await make()
+        except phases.PageHung as exc:
+            self.hung = True
+            self.warn(f"{name}: {exc}; kept what was read before")
+        except CaptureError:
+            raise
+        except Exception as exc:
+            self.warn(f"{name}: failed ({first_line(exc)})")
+        finally:
+            self._laps[name] = round(self._laps.get(name, 0.0) + time.monotonic() - t0, 3)
+        return default
+
+    def call(self, name: str, fn: Callable[[], Any], default: Any) -> Any:
+        """A step of plain Python (record, WARC …) after the page is closed."""
+        t0 = time.monotonic()
+        try:
+            if name in self.inject:
+                raise self.inject[name]
+            return fn()
+        except Exception as exc:
+            self.warn(f"{name}: failed ({first_line(exc)})")
+            return default
+        finally:
+            self._laps[name] = round(time.monotonic() - t0, 3)
+
+    @property
+    def timings(self) -> dict[str, float]:
+        return dict(self._laps)
+
+
+@dataclass
+class Capture:
+    """What one capture produced, before the store gives it an id."""
+
+    manifest: dict[str, Any]
+    artifacts: dict[str, Artifact]
+    record: dict[str, Any]
+    warnings: list[str]
+    payloads: list[Payload] = field(default_factory=list)
+
+
+@dataclass
+class Page:
+    """What was read from the rendered page."""
+
+    html: str | None = None
+    text: str | None = None
+    title: str = ""
+    user_agent: str | None = None
+    hints: list[dict[str, Any]] | None = None
+    pii: dict[str, Any] | None = None
+    png: bytes = b""
+    chat: dict[str, Any] | None = None
+    final_url: str = ""
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Capturer:
+    """One browser for many captures: ``async with Capturer(settings) as c: await c.capture(url)``.
+
+    Each capture gets a fresh browser context, so nothing (cookies, cache, storage) leaks
+    from one page into the next.
+    """
+
+    def __init__(self, settings: Settings, *, clock: Callable[[], datetime] = utc_now) -> None:
+        self.settings = settings
+        self.clock = clock
+        self._chromium = Chromium(settings)
+        self.browser: Any = None
+
+    async def __aenter__(self) -> Capturer:
+        self.browser = await self._chromium.__aenter__()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self._chromium.__aexit__(*exc)
+
+    async def capture(self, url: str, kind: str = "listing", *, session: Session | None = None,
+                      payload_origin: PayloadLookup | None = None,
+                      inject: dict[str, BaseException] | None = None) -> Capture:
+        """``session``: a signed-in browser state (``jianyipai login``) to capture with.
+        ``payload_origin(url, digest)``: where the store already holds a response body;
+        such responses become WARC revisit records."""
+        s = self.settings
+        steps = Steps(inject)
+        started = self.clock()
+        t0 = time.monotonic()
+        timeout = s.get("capture", "timeout")
+        deadline = t0 + timeout
+        loaded_by = deadline - reserve_for_artifacts(timeout)
+        with tempfile.TemporaryDirectory(prefix="jianyipai-") as tmp:
+            har_path = Path(tmp) / "capture.har"
+            context = await self.browser.new_context(**context_options(
+                s, record_har_path=str(har_path), record_har_content="embed",
+                storage_state=session.state if session is not None else None))
+            try:
+                page = await context.new_page()
+                answer, got = await self._browse(page, url, kind, steps, loaded_by, deadline)
+            finally:
+                await steps.run("close", lambda: _close(context, deadline), None)
+            har = _read_har(har_path)
+
+        if got.html is None:
+            got.html = _document_from_har(har, answer.response_url or got.final_url or url)
+            if got.html is not None:
+                steps.warn("html: the rendered page could not be read; kept the document as the "
+                           "server sent it")
+        if got.html is None and not got.png and not got.text:
+            raise CaptureError(f"nothing could be read from {url}: "
+                               + "; ".join(steps.warnings[-3:]))
+        final_url = got.final_url or answer.response_url or url
+        record = steps.call("record", lambda: build_record(
+            kind, got.html or "", final_url, status=answer.status, title=got.title,
+            hints=got.hints, captured_at=started, timezone=s.get("browser", "timezone"),
+        ), None) or minimal_record(kind, final_url, got.title)
+        record["status"] = answer.status
+        if blocked := steps.call("blocked", lambda: mark_blocked(
+                record, got.html or "", final_url, status=answer.status, title=got.title,
+                text=got.text or ""), None):
+            steps.warn(blocked)
+        warc: Warc | None = steps.call("warc", lambda: har_to_warc(
+            har, software=f"jianyipai/{__version__}",
+            info={"browser": self.browser.version, "isPartOf": url},
+            payload_origin=payload_origin,
+            keep={url, final_url, *(hop["url"] for hop in answer.redirects)},
+        ), None)
+        if warc is not None and warc.responses == 0:
+            steps.warn("warc: no network responses were recorded")
+        artifacts = {
+            "screenshot": got.png or None,
+            "html": got.html.encode("utf-8") if got.html is not None else None,
+            "text": got.text.encode("utf-8") if got.text is not None else None,
+            "warc": warc.data if warc is not None else None,
+            "record": _json_bytes(record),
+            "layout": steps.call("layout", lambda: _layout(got), None),
+        }
+        manifest = self._manifest(url, kind, final_url, answer, got, record, steps, started,
+                                  session, time.monotonic() - t0)
+        return Capture(manifest, {name: Artifact(name, data, MEDIA[name])
+                                  for name, data in artifacts.items() if data is not None},
+                       record, manifest["warnings"], warc.payloads if warc is not None else [])
+
+    async def _browse(self, page: Any, url: str, kind: str, steps: Steps, loaded_by: float,
+                      deadline: float) -> tuple[phases.Answer, Page]:
+        """Every step that needs the live page; returns what the server answered and what was read."""
+        s = self.settings
+        net = phases.NetworkWatch(page)
+        response = await phases.navigate(page, url, deadline=loaded_by)
+        answer = await steps.run("response", lambda: phases.answer(response, deadline=loaded_by),
+                                 phases.Answer(response_url=getattr(response, "url", None)))
+        steps.warn(answer.warnings)
+        got = Page(final_url=page.url)
+        steps.warn(await steps.page("load", lambda: phases.load(page, deadline=loaded_by), []))
+        if kind == "chat":
+            info, chat_warnings = await steps.page(
+                "chat", lambda: phases.chat(page, s, deadline=loaded_by), ({}, []))
+            got.chat = info or None
+            steps.warn(chat_warnings)
+        else:
+            steps.warn(await steps.page("scroll", lambda: phases.scroll(page, s, deadline=loaded_by), []))
+        steps.warn(await steps.page("settle", lambda: phases.settle(page, net, s, deadline=loaded_by), []))
+        # the artifacts: the screenshot gets what the other reads leave, less time to close
+        shot_by = deadline - min(3.0, reserve_for_artifacts(s.get("capture", "timeout")) / 3)
+
+        def reads_by() -> float:  # a page read may wait as long as a page ever needs to answer
+            now = time.monotonic()
+            return max(now + 1.0, min(shot_by - 1.0, now + phases.PAGE_ANSWER_S))
+        got.html = await steps.page("html", lambda: phases.html(page, deadline=reads_by()), None)
+        got.text = await steps.page("text", lambda: phases.text(page, deadline=reads_by()), None)
+        got.title = await steps.page("title", lambda: phases.title(page, deadline=reads_by()), "")
+        got.user_agent = await steps.page("user agent", lambda: phases.user_agent(page, deadline=reads_by()), None)
+        if kind == "listing":
+            got.hints = await steps.page("price hints", lambda: phases.price_hints(page, deadline=reads_by()), None)
+        if kind == "chat":
+            steps.warn(await steps.page("expand chat", lambda: phases.expand_chat(page, deadline=reads_by()), []))
+        # where personal data is drawn, for --redact to paint over (after the chat expanded)
+        got.pii = await steps.page("personal-data boxes", lambda: phases.pii_boxes(page, deadline=reads_by()), None)
+        got.png, shot_warnings = await steps.page(
+            "screenshot", lambda: phases.screenshot(page, s, deadline=shot_by), (b"", []))
+        steps.warn(shot_warnings)
+        got.final_url = page.url
+        if answer.response_url and got.final_url != answer.response_url:
+            steps.warn(f"navigation: the page moved on to {got.final_url} after loading")
+        return answer, got
+
+    def _manifest(self, url: str, kind: str, final_url: str, answer: phases.Answer, got: Page,
+                  record: dict[str, Any], steps: Steps, started: datetime,
+                  session: Session | None, elapsed: float) -> dict[str, Any]:
+        s = self.settings
+        manifest: dict[str, Any] = {
+            "schema": SCHEMA,
+            "target": {"url": url, "kind": kind},
+            "requested_url": url,
+            "final_url": final_url,
+            "redirects": answer.redirects,
+            "status": answer.status,
+            "headers": answer.headers,
+            "server": answer.server,
+            "tls": answer.tls,
+            "captured_at": rfc3339(started),
+            "duration_s": round(elapsed, 3),
+            "browser": {"name": "chromium", "version": self.browser.version},
+            "user_agent": got.user_agent,
+            "viewport": {"width": s.get("browser", "viewport_width"),
+                         "height": s.get("browser", "viewport_height")},
+            "locale": s.get("browser", "locale"),
+            "timezone": s.get("browser", "timezone"),
+            "options": {
+                "timeout_s": s.get("capture", "timeout"), "settle_s": s.get("capture", "settle"),
+                "quiet_ms": s.get("capture", "quiet_ms"), "scroll": s.get("capture", "scroll"),
+                "max_height": s.get("capture", "max_height"),
+                "single_shot_max": s.get("capture", "single_shot_max"),
+                "ignore_https_errors": s.get("browser", "ignore_https_errors"),
+            },
+            "title": record.get("title") or got.title or None,
+            "tool": {"name": "jianyipai", "version": __version__},
+            "timings": steps.timings,
+            "warnings": list(steps.warnings),
+        }
+        if got.chat is not None:
+            manifest["chat"] = got.chat
+        if session is not None:
+            manifest["session"] = session.name  # the name only: never the cookies
+        return manifest
+
+
+# -- the record --------------------------------------------------------------------------
+
+
+def build_record(kind: str, html: str, url: str, *, status: int | None, title: str,
+                 hints: list[dict[str, Any]] | None = None, captured_at: datetime | None = None,
+                 timezone: str | None = None) -> dict[str, Any]:
+    """The record for a snapshot. Listings and chats go through their extractors.
+
+    ``captured_at`` and ``timezone`` anchor a chat's relative times (今天 14:02, 昨天).
+    """
+    try:
+        if kind == "listing":
+            record = extract_listing(html.encode("utf-8"), url, hints=hints,
+                                     content_type="text/html; charset=utf-8")
+        elif kind == "chat":
+            record = extract_chat(html, url, captured_at=captured_at, timezone=timezone)
+        else:
+            record = minimal_record(kind, url, title)
+    except ExtractError as exc:
+        record = minimal_record(kind, url, title)
+        record["warnings"] = [f"extract: {exc}"]
+    record["status"] = status
+    if record.get("title") is None and title.strip():
+        record["title"] = title.strip()
+    return record
+
+
+def mark_blocked(record: dict[str, Any], html: str, url: str, *, status: int | None, title: str,
+                 text: str) -> str | None:
+    """Flag a login wall / captcha / anti-bot page in the record; the warning to keep, if any."""
+    if record.get("kind") == "chat":
+        return None
+    blocked = detect_blocked(html, url, status=status, title=title, text=text,
+                             has_price=bool(record.get("price") or record.get("price_range")))
+    if blocked is None:
+        return None
+    record["blocked"] = blocked
+    return f"blocked: {blocked['kind']} page ({blocked['reason']}); not the listing"
+
+
+def minimal_record(kind: str, url: str, title: str) -> dict[str, Any]:
+    return {"schema": f"jianyipai.{kind}/1", "kind": kind, "url": url,
+            "title": title.strip() or None, "warnings": []}
+
+
+def _layout(got: Page) -> bytes | None:
+    layout = {**({"price_hints": got.hints} if got.hints is not None else {}),
+              **screenmask.layout_entry(got.pii)}
+    return _json_bytes(layout) if layout else None
+
+
+def _json_bytes(obj: Any) -> bytes:
+    return json.dumps(obj, ensure_ascii=False, sort_keys=True, indent=1).encode("utf-8")
+
+
+async def _close(context: Any, deadline: float) -> None:
+    """Close the context (which writes the HAR); a hung page gets a little past the bound."""
+    try:
+        await asyncio.wait_for(context.close(), max(2.0, deadline - time.monotonic()))
+    except TimeoutError:
+        raise phases.PageHung("the browser did not close the page in time; the network "
+                              "archive may be missing") from None
+
+
+def _read_har(path: Path) -> dict[str, Any]:
+    try:
+        return json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return {"log": {"entries": []}}
+
+
+def _document_from_har(har: dict[str, Any], url: str) -> str | None:
+    """The page's HTML as the server sent it, when the rendered DOM could not be read."""
+    for entry in har.get("log", {}).get("entries", []):
+        if entry.get("request", {}).get("url") != url:
+            continue
+        body = entry_body(entry)
+        if body:
+            return body.decode("utf-8", "replace")
+    return None
+
+
+# -- committing, and what follows --------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    url: str
+    snapshot_id: str | None = None
+    manifest: dict[str, Any] | None = None
+    record: dict[str, Any] | None = None
+    error: str | None = None
+    after_commit: list[str] = field(default_factory=list)  # steps after the commit that failed
+
+
+Say = Callable[[str], None]
+
+
+def after_commit(settings: Settings, store: Store, snapshot_id: str, say: Say, *,
+                 inject: dict[str, BaseException] | None = None) -> list[str]:
+    """Timestamp and identity scan of a committed snapshot. Never raises: each failure is
+    logged in the store (``verify`` shows it) and returned, and the snapshot stays."""
+    failed = []
+    for name, step in (("timestamp", _stamp), ("identity scan", _scan)):
+        try:
+            if inject and name in inject:
+                raise inject[name]
+            step(settings, store, snapshot_id, say)
+        except Exception as exc:
+            error = first_line(exc)
+            failed.append(f"{name}: {error}")
+            try:
+                steplog.append(store.root, snapshot_id, name, error)
+            except OSError:
+                pass
+            say(f"jianyipai: warning: snapshot {snapshot_id[:12]} kept; {name} failed ({error})")
+    return failed
+
+
+STAMP_RETRIES = 20  # snapshots left pending by an outage, retried after each commit
+
+
+def _stamp(settings: Settings, store: Store, snapshot_id: str, say: Say) -> None:
+    urls = settings.get("evidence", "tsa")
+    if not urls:
+        return
+    run = tsa.stamp_pending(store.seals, store.ledger.ids(), urls,
+                            settings.get("evidence", "tsa_timeout"), first=snapshot_id,
+                            limit=STAMP_RETRIES + 1, stop_on_failure=True)
+    if snapshot_id in run.failed:
+        raise tsa.TimestampError(f"not yet timestamped ({run.failed[snapshot_id]}); retried on "
+                                 "the next capture or `jianyipai stamp`")
+
+
+def _scan(settings: Settings, store: Store, snapshot_id: str, say: Say) -> None:
+    for hit in leaks.scan_new(store, snapshot_id):
+        say(f"jianyipai: privacy: {hit['label']} ({hit['kind']}) shown on {hit['final_url']} "
+            f"(snapshot {snapshot_id[:12]}); see `jianyipai leaks`")
+
+
+async def capture_one(capturer: Capturer, store: Store, url: str, kind: str, *,
+                      session: Session | None = None, say: Say = lambda _: None,
+                      inject: dict[str, BaseException] | None = None) -> Outcome:
+    """Capture, commit, then the after-commit steps. A failure before the commit is the
+    outcome's ``error``; nothing after the commit can make it one."""
+    outcome = Outcome(url)
+    try:
+        cap = await capturer.capture(url, kind, session=session,
+                                     payload_origin=store.payload_origin, inject=inject)
+        outcome.snapshot_id, outcome.manifest = store.commit(
+            cap.manifest, list(cap.artifacts.values()), record=cap.record, payloads=cap.payloads)
+        outcome.record = cap.record
+    except (JianyipaiError, StoreError) as exc:
+        outcome.error = str(exc)
+        return outcome
+    except Exception as exc:  # a browser crash on one page must not end the batch
+        outcome.error = f"unexpected failure: {first_line(exc)}"
+        return outcome
+    # on this thread: the store's index is an SQLite connection of this thread
+    outcome.after_commit = after_commit(capturer.settings, store, outcome.snapshot_id, say,
+                                        inject=inject)
+    return outcome
+
+
+async def capture_all(settings: Settings, store: Store, urls: list[str], kind: str, *,
+                      on_start: Callable[[str], None] | None = None,
+                      on_done: Callable[[Outcome], None] | None = None,
+                      session: Session | None = None, say: Say = lambda _: None,
+                      inject: dict[str, BaseException] | None = None) -> list[Outcome]:
+    """Capture each URL in one browser; one failure is recorded and the rest go on."""
+    outcomes: list[Outcome] = []
+    async with Capturer(settings) as capturer:
+        for url in urls:
+            if on_start:
+                on_start(url)
+            outcome = await capture_one(capturer, store, url, kind, session=session, say=say,
+                                        inject=inject)
+            outcomes.append(outcome)
+            if on_done:
+                on_done(outcome)
+    return outcomes
+
+
+def run_capture(settings: Settings, store: Store, urls: list[str], kind: str,
+                **hooks: Any) -> list[Outcome]:
+    return asyncio.run(capture_all(settings, store, urls, kind, **hooks))

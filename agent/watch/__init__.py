@@ -1,0 +1,1 @@
+"""Watching: targets from the config, the scheduler that captures them, and notifications."""

@@ -1,0 +1,1 @@
+"""Web archives: WARC from the browser's HAR, revisit records, and WACZ bundles."""
