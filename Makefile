@@ -27,6 +27,7 @@ bench: install
 	$(PY) bench/bench_extract.py
 	$(PY) bench/bench_watch.py
 	$(PY) bench/bench_web.py
+	$(PY) bench/bench_bound.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -40,7 +40,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("browser", "ignore_https_errors", bool, False,
             "Capture HTTPS pages whose certificate does not validate (recorded in the manifest)."),
     Setting("capture", "timeout", float, 60.0,
-            "Seconds one capture may take from navigation to the last artifact.", minimum=1),
+            "Seconds one capture may take in all, from navigation to the stored snapshot "
+            "(the last 30 %, 3 to 20 s, are kept for reading and saving the page).", minimum=1),
     Setting("capture", "settle", float, 10.0,
             "Most seconds to wait for the network to go quiet and the DOM to stop changing.",
             minimum=0),
