@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -130,9 +131,12 @@ class Store:
             data = canonical_json(manifest)
             snapshot_id = self.blobs.put(data)
             self.seals.sign(snapshot_id)  # before the ledger line: every snapshot is signed
-            self.ledger.append(snapshot_id)
-            self.index.add(len(ids) + 1, snapshot_id, manifest, manifest.get("title"),
-                           record, [tuple(p) for p in payloads])
+            self.ledger.append(snapshot_id)  # the snapshot exists from here on
+            try:
+                self.index.add(len(ids) + 1, snapshot_id, manifest, manifest.get("title"),
+                               record, [tuple(p) for p in payloads])
+            except sqlite3.Error:
+                pass  # the index is a cache: sync_index() brings it up to the ledger on next open
         return snapshot_id, manifest
 
     def sync_index(self) -> None:
