@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from storage.index import Index
+from storage.times import parse as parse_time
 
 
 @dataclass
@@ -73,13 +74,10 @@ def targets(index: Index, *, q: str | None = None, status: str | None = None, pa
 
 
 def _epoch(index: Index, seq: int) -> float:
-    from datetime import datetime
 
     at = index.db.execute("SELECT captured_at FROM snapshots WHERE seq = ?", (seq,)).fetchone()[0]
-    try:
-        return datetime.fromisoformat(str(at).replace("Z", "+00:00")).timestamp()
-    except ValueError:
-        return 0.0
+    moment = parse_time(str(at))
+    return moment.timestamp() if moment is not None else 0.0
 
 
 def timeline(index: Index, url: str, *, page: int = 1, per_page: int = 100) -> tuple[Page, list[dict[str, Any]]]:

@@ -134,6 +134,9 @@ def test_a_failed_change_check_is_no_failure_and_no_retry(fresh_shop: Any, tmp_p
         assert "change check: notification service exploded" in events[-1]["after_commit_failed"]
         assert len(store.ledger.ids()) == 2
         assert [e["step"] for e in steplog.read(store.root)] == ["change check"]
+    shown = run_cli("watch", "--failures", store=tmp_path / "s")
+    assert shown.code == 0, shown.err
+    assert "change check failed after the commit: notification service exploded" in shown.out
 
 
 def test_a_page_with_2000_subrequests_is_kept_with_what_the_server_answered(

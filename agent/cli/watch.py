@@ -115,7 +115,10 @@ def watch(env: Env, once: bool, as_json: bool, show_failures: bool) -> None:
     from storage.watchstate import WatchState
 
     if show_failures:
-        state = WatchState(env.store(create=False).root)
+        from storage import steplog
+
+        store = env.store(create=False)
+        state = WatchState(store.root)
         try:
             for row in state.failures():
                 if as_json:
@@ -125,6 +128,13 @@ def watch(env: Env, once: bool, as_json: bool, show_failures: bool) -> None:
                     click.echo(f"{row['at']:.0f}  {row['url']}  attempt {row['attempt']} ({tag}): {row['error']}")
         finally:
             state.close()
+        # steps after a commit that failed: the snapshot is stored, never retried
+        for entry in steplog.read(store.root):
+            if as_json:
+                output.emit_json({"after_commit": True, **entry})
+            else:
+                click.echo(f"{entry.get('at')}  snapshot {str(entry.get('snapshot'))[:12]}  "
+                           f"{entry.get('step')} failed after the commit: {entry.get('error')}")
         return
     targets = env.settings.section("targets")
     if not targets:

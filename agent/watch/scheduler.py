@@ -26,6 +26,7 @@ from agent.watch.targets import Target, cron_trigger
 from storage import Store, steplog
 from storage.diff import summary_lines
 from storage.history import compare, previous_shown
+from storage.times import parse as parse_time
 from storage.watchstate import WatchState
 
 
@@ -258,10 +259,8 @@ def _latest_capture(store: Store, t: Target) -> float | None:
     rows = [r for r in store.summaries(t.url) if (r.get("target") or {}).get("kind") == t.kind]
     if not rows or not rows[0].get("captured_at"):
         return None
-    try:
-        return datetime.fromisoformat(str(rows[0]["captured_at"]).replace("Z", "+00:00")).timestamp()
-    except ValueError:
-        return None
+    moment = parse_time(str(rows[0]["captured_at"]))
+    return moment.timestamp() if moment is not None else None
 
 
 def event_line(event: Event) -> str:
