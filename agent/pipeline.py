@@ -1,22 +1,20 @@
-"""The capture pipeline: one URL in, one committed snapshot out. ``capture``, ``watch``,
-``demo`` and the viewer all go through here.
+"""The capture pipeline: one URL in, one snapshot's manifest and named artifacts out.
+``capture``, ``watch``, ``demo`` and the viewer all go through here (``agent.batch``
+then commits it and runs what follows a commit).
 
-    navigate ─► what the server answered ─► load ─► scroll | chat history ─► settle
+    navigate ─► what the server answered ─► load ─► scroll | chat thread ─► settle
     ─► DOM, text, title, hints, personal-data boxes ─► screenshot ─► close (HAR)
-    ─► record ─► blocked? ─► layout ─► WARC ─► manifest ─► commit ─► after commit
+    ─► record ─► blocked? ─► layout ─► WARC ─► manifest
 
 **Store first, warn later.** Only ``navigate`` may fail a capture (nothing answered), and a
 capture where nothing at all could be read from the page. Every other step runs through
 :class:`Steps`: bounded in time, and a failure becomes a ``warnings`` entry that names the
-step and the error, while the snapshot is committed with what was obtained. The steps
-after the commit (trusted timestamp, the scan for the user's identifiers) can never turn a
-stored capture into a failure: what they fail at is logged (``storage.steplog``) and
-shown by ``verify``.
+step and the error, while the snapshot is committed with what was obtained.
 
 **The time bound is a bound.** ``capture.timeout`` runs from navigation to the commit.
-Loading (load, scroll, chat history, settle) ends ``reserve`` seconds before it, so the
-artifacts always get their share; a page that stops answering is noticed at its first
-unanswered read and the remaining reads of the page are skipped.
+Loading (load, scroll, chat thread, settle) ends ``reserve_for_artifacts`` seconds before
+it, so the artifacts always get their share; a page that stops answering is noticed at its
+first unanswered read and the remaining reads of the page are skipped.
 """
 from __future__ import annotations
 
@@ -33,19 +31,20 @@ from typing import Any
 from agent import __version__
 from agent.capture import KINDS, phases
 from agent.capture.browser import Chromium, context_options
+from agent.capture.chat.screens import compose as compose_chat_screens
+from agent.capture.chat.thread import Thread as ChatThread
 from agent.capture.sessions import Session
-from agent.errors import CaptureError, JianyipaiError, first_line
+from agent.errors import CaptureError, first_line
+from agent.records import build_record, mark_blocked, minimal_record
 from agent.settings import Settings
-from extractors import ExtractError, extract_chat, extract_listing
-from extractors.blocked import detect_blocked
-from storage import Artifact, Store, StoreError, steplog
-from storage.evidence import leaks, screenmask, tsa
+from storage import Artifact
+from storage.evidence import screenmask
 from storage.times import rfc3339
 from storage.warc.har import PayloadLookup, Warc, entry_body, har_to_warc
 from storage.warc.revisits import Payload
 
 SCHEMA = "jianyipai.snapshot/1"
-__all__ = ["KINDS", "Capture", "Capturer", "Outcome", "capture_all", "capture_one", "run_capture"]
+__all__ = ["KINDS", "Capture", "Capturer"]
 MEDIA = {
     "screenshot": "image/png",
     "html": "text/html; charset=utf-8",
@@ -53,12 +52,12 @@ MEDIA = {
     "warc": "application/warc+gzip",
     "record": "application/json",
     "layout": "application/json",
+    "chat_html": "text/html; charset=utf-8",
 }
 # Every step after navigation, in the order it runs (tests inject a failure into each).
 STEPS = ("response", "load", "scroll", "chat", "settle", "html", "text", "title", "user agent",
          "price hints", "expand chat", "personal-data boxes", "screenshot", "close", "record",
          "blocked", "layout", "warc")
-AFTER_COMMIT = ("timestamp", "identity scan")
 
 
 def reserve_for_artifacts(timeout: float) -> float:
@@ -148,6 +147,8 @@ class Page:
     pii: dict[str, Any] | None = None
     png: bytes = b""
     chat: dict[str, Any] | None = None
+    chat_thread: ChatThread | None = None  # the live thread (its frame, collected rows, shots)
+    chat_html: str | None = None  # the document the chat record is read from, when not ``html``
     final_url: str = ""
 
 
@@ -210,7 +211,7 @@ class Capturer:
                                + "; ".join(steps.warnings[-3:]))
         final_url = got.final_url or answer.response_url or url
         record = steps.call("record", lambda: build_record(
-            kind, got.html or "", final_url, status=answer.status, title=got.title,
+            kind, got.chat_html or got.html or "", final_url, status=answer.status, title=got.title,
             hints=got.hints, captured_at=started, timezone=s.get("browser", "timezone"),
         ), None) or minimal_record(kind, final_url, got.title)
         record["status"] = answer.status
@@ -233,6 +234,7 @@ class Capturer:
             "warc": warc.data if warc is not None else None,
             "record": _json_bytes(record),
             "layout": steps.call("layout", lambda: _layout(got), None),
+            "chat_html": got.chat_html.encode("utf-8") if got.chat_html is not None else None,
         }
         manifest = self._manifest(url, kind, final_url, answer, got, record, steps, started,
                                   session, time.monotonic() - t0)
@@ -250,14 +252,16 @@ class Capturer:
                                  phases.Answer(response_url=getattr(response, "url", None)))
         steps.warn(answer.warnings)
         got = Page(final_url=page.url)
-        steps.warn(await steps.page("load", lambda: phases.load(page, deadline=loaded_by), []))
+        # a chat waits for its thread itself: a widget frame that never loads must not hold it
+        load_by = loaded_by if kind != "chat" else min(loaded_by, time.monotonic() + s.get("capture", "settle"))
+        steps.warn(await steps.page("load", lambda: phases.load(page, deadline=load_by), []))
         if kind == "chat":
-            info, chat_warnings = await steps.page(
-                "chat", lambda: phases.chat(page, s, deadline=loaded_by), ({}, []))
-            got.chat = info or None
-            steps.warn(chat_warnings)
+            run = await steps.page("chat", lambda: phases.chat(page, s, deadline=loaded_by), None)
+            if run is not None:
+                got.chat, got.chat_thread = run.info or None, run.thread
+                steps.warn(run.warnings)
         else:
-            steps.warn(await steps.page("scroll", lambda: phases.scroll(page, s, deadline=loaded_by), []))
+            steps.warn(await steps.page("scroll", lambda: phases.scroll(page, net, s, deadline=loaded_by), []))
         steps.warn(await steps.page("settle", lambda: phases.settle(page, net, s, deadline=loaded_by), []))
         # the artifacts: the screenshot gets what the other reads leave, less time to close
         shot_by = deadline - min(3.0, reserve_for_artifacts(s.get("capture", "timeout")) / 3)
@@ -271,13 +275,26 @@ class Capturer:
         got.user_agent = await steps.page("user agent", lambda: phases.user_agent(page, deadline=reads_by()), None)
         if kind == "listing":
             got.hints = await steps.page("price hints", lambda: phases.price_hints(page, deadline=reads_by()), None)
+        finished = None
         if kind == "chat":
-            steps.warn(await steps.page("expand chat", lambda: phases.expand_chat(page, deadline=reads_by()), []))
+            finished = await steps.page("expand chat", lambda: phases.expand_chat(
+                got.chat_thread, deadline=reads_by()), None)
+            if finished is not None:
+                got.chat_html = finished.html
+                steps.warn(finished.warnings)
         # where personal data is drawn, for --redact to paint over (after the chat expanded)
         got.pii = await steps.page("personal-data boxes", lambda: phases.pii_boxes(page, deadline=reads_by()), None)
+        if kind == "chat" and finished is not None and finished.boxes and got.pii is not None:
+            got.pii = {**got.pii, "boxes": [*(got.pii.get("boxes") or []), *finished.boxes]}
         got.png, shot_warnings = await steps.page(
             "screenshot", lambda: phases.screenshot(page, s, deadline=shot_by), (b"", []))
         steps.warn(shot_warnings)
+        if kind == "chat" and got.chat_thread is not None and got.png:
+            # a windowed list's shots appended, a cross-origin frame's parts pasted (never raises)
+            got.png, got.pii, screens, more = compose_chat_screens(got.png, got.pii, got.chat_thread.shots)
+            steps.warn(more)
+            if screens is not None and got.chat is not None:
+                got.chat["screens"] = screens
         got.final_url = page.url
         if answer.response_url and got.final_url != answer.response_url:
             steps.warn(f"navigation: the page moved on to {got.final_url} after loading")
@@ -324,51 +341,6 @@ class Capturer:
         return manifest
 
 
-# -- the record --------------------------------------------------------------------------
-
-
-def build_record(kind: str, html: str, url: str, *, status: int | None, title: str,
-                 hints: list[dict[str, Any]] | None = None, captured_at: datetime | None = None,
-                 timezone: str | None = None) -> dict[str, Any]:
-    """The record for a snapshot. Listings and chats go through their extractors.
-
-    ``captured_at`` and ``timezone`` anchor a chat's relative times (今天 14:02, 昨天).
-    """
-    try:
-        if kind == "listing":
-            record = extract_listing(html.encode("utf-8"), url, hints=hints,
-                                     content_type="text/html; charset=utf-8")
-        elif kind == "chat":
-            record = extract_chat(html, url, captured_at=captured_at, timezone=timezone)
-        else:
-            record = minimal_record(kind, url, title)
-    except ExtractError as exc:
-        record = minimal_record(kind, url, title)
-        record["warnings"] = [f"extract: {exc}"]
-    record["status"] = status
-    if record.get("title") is None and title.strip():
-        record["title"] = title.strip()
-    return record
-
-
-def mark_blocked(record: dict[str, Any], html: str, url: str, *, status: int | None, title: str,
-                 text: str) -> str | None:
-    """Flag a login wall / captcha / anti-bot page in the record; the warning to keep, if any."""
-    if record.get("kind") == "chat":
-        return None
-    blocked = detect_blocked(html, url, status=status, title=title, text=text,
-                             has_price=bool(record.get("price") or record.get("price_range")))
-    if blocked is None:
-        return None
-    record["blocked"] = blocked
-    return f"blocked: {blocked['kind']} page ({blocked['reason']}); not the listing"
-
-
-def minimal_record(kind: str, url: str, title: str) -> dict[str, Any]:
-    return {"schema": f"jianyipai.{kind}/1", "kind": kind, "url": url,
-            "title": title.strip() or None, "warnings": []}
-
-
 def _layout(got: Page) -> bytes | None:
     layout = {**({"price_hints": got.hints} if got.hints is not None else {}),
               **screenmask.layout_entry(got.pii)}
@@ -404,109 +376,3 @@ def _document_from_har(har: dict[str, Any], url: str) -> str | None:
         if body:
             return body.decode("utf-8", "replace")
     return None
-
-
-# -- committing, and what follows --------------------------------------------------------
-
-
-@dataclass
-class Outcome:
-    url: str
-    snapshot_id: str | None = None
-    manifest: dict[str, Any] | None = None
-    record: dict[str, Any] | None = None
-    error: str | None = None
-    after_commit: list[str] = field(default_factory=list)  # steps after the commit that failed
-
-
-Say = Callable[[str], None]
-
-
-def after_commit(settings: Settings, store: Store, snapshot_id: str, say: Say, *,
-                 inject: dict[str, BaseException] | None = None) -> list[str]:
-    """Timestamp and identity scan of a committed snapshot. Never raises: each failure is
-    logged in the store (``verify`` shows it) and returned, and the snapshot stays."""
-    failed = []
-    for name, step in (("timestamp", _stamp), ("identity scan", _scan)):
-        try:
-            if inject and name in inject:
-                raise inject[name]
-            step(settings, store, snapshot_id, say)
-        except Exception as exc:
-            error = first_line(exc)
-            failed.append(f"{name}: {error}")
-            try:
-                steplog.append(store.root, snapshot_id, name, error)
-            except OSError:
-                pass
-            say(f"jianyipai: warning: snapshot {snapshot_id[:12]} kept; {name} failed ({error})")
-    return failed
-
-
-STAMP_RETRIES = 20  # snapshots left pending by an outage, retried after each commit
-
-
-def _stamp(settings: Settings, store: Store, snapshot_id: str, say: Say) -> None:
-    urls = settings.get("evidence", "tsa")
-    if not urls:
-        return
-    run = tsa.stamp_pending(store.seals, store.ledger.ids(), urls,
-                            settings.get("evidence", "tsa_timeout"), first=snapshot_id,
-                            limit=STAMP_RETRIES + 1, stop_on_failure=True)
-    if snapshot_id in run.failed:
-        raise tsa.TimestampError(f"not yet timestamped ({run.failed[snapshot_id]}); retried on "
-                                 "the next capture or `jianyipai stamp`")
-
-
-def _scan(settings: Settings, store: Store, snapshot_id: str, say: Say) -> None:
-    for hit in leaks.scan_new(store, snapshot_id):
-        say(f"jianyipai: privacy: {hit['label']} ({hit['kind']}) shown on {hit['final_url']} "
-            f"(snapshot {snapshot_id[:12]}); see `jianyipai leaks`")
-
-
-async def capture_one(capturer: Capturer, store: Store, url: str, kind: str, *,
-                      session: Session | None = None, say: Say = lambda _: None,
-                      inject: dict[str, BaseException] | None = None) -> Outcome:
-    """Capture, commit, then the after-commit steps. A failure before the commit is the
-    outcome's ``error``; nothing after the commit can make it one."""
-    outcome = Outcome(url)
-    try:
-        cap = await capturer.capture(url, kind, session=session,
-                                     payload_origin=store.payload_origin, inject=inject)
-        outcome.snapshot_id, outcome.manifest = store.commit(
-            cap.manifest, list(cap.artifacts.values()), record=cap.record, payloads=cap.payloads)
-        outcome.record = cap.record
-    except (JianyipaiError, StoreError) as exc:
-        outcome.error = str(exc)
-        return outcome
-    except Exception as exc:  # a browser crash on one page must not end the batch
-        outcome.error = f"unexpected failure: {first_line(exc)}"
-        return outcome
-    # on this thread: the store's index is an SQLite connection of this thread
-    outcome.after_commit = after_commit(capturer.settings, store, outcome.snapshot_id, say,
-                                        inject=inject)
-    return outcome
-
-
-async def capture_all(settings: Settings, store: Store, urls: list[str], kind: str, *,
-                      on_start: Callable[[str], None] | None = None,
-                      on_done: Callable[[Outcome], None] | None = None,
-                      session: Session | None = None, say: Say = lambda _: None,
-                      inject: dict[str, BaseException] | None = None) -> list[Outcome]:
-    """Capture each URL in one browser; one failure is recorded and the rest go on."""
-    outcomes: list[Outcome] = []
-    async with Capturer(settings) as capturer:
-        for url in urls:
-            if on_start:
-                on_start(url)
-            outcome = await capture_one(capturer, store, url, kind, session=session, say=say,
-                                        inject=inject)
-            outcomes.append(outcome)
-            if on_done:
-                on_done(outcome)
-    return outcomes
-
-
-def run_capture(settings: Settings, store: Store, urls: list[str], kind: str,
-                **hooks: Any) -> list[Outcome]:
-    return asyncio.run(capture_all(settings, store, urls, kind, **hooks))

@@ -47,8 +47,14 @@ SETTINGS: tuple[Setting, ...] = (
             minimum=0),
     Setting("capture", "quiet_ms", int, 500,
             "How long the network and DOM must stay still to count as settled.", minimum=50),
+    Setting("capture", "parallel", int, 0,
+            "Pages a batch (`capture URL…`, `watch`) captures at once in one browser, each in a "
+            "fresh context; 0 chooses from the machine: two per core, one per 384 MiB free, at most 8.",
+            minimum=0),
     Setting("capture", "scroll", bool, True, "Scroll through the page so lazy content loads."),
-    Setting("capture", "scroll_delay_ms", int, 120, "Pause between scroll steps.", minimum=0),
+    Setting("capture", "scroll_delay_ms", int, 0,
+            "Extra pause after each scroll step (a step already waits for what it started: "
+            "requests, new content).", minimum=0),
     Setting("capture", "max_height", int, 60000,
             "Tallest page (CSS px) the screenshot covers; taller pages are truncated, with a warning.",
             minimum=1000),
@@ -65,8 +71,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("chat", "stall_limit", int, 3,
             "Scrolls in a row that bring nothing new before a chat without a start marker is "
             "taken as complete.", minimum=1),
-    Setting("watch", "concurrency", int, 2,
-            "Captures `watch` runs at once (they share one browser).", minimum=1),
+    Setting("watch", "concurrency", int, 0,
+            "Captures `watch` runs at once (they share one browser); 0 means `capture.parallel`.",
+            minimum=0),
     Setting("watch", "jitter", float, 30.0,
             "Most seconds added at random to each scheduled run, so targets do not fire together.",
             minimum=0),

@@ -46,6 +46,18 @@ def main() -> None:
             d = lines[0]["duration_s"] if lines else None
             print(f"  {path:<11} manifest duration {d} s, whole command {wall:.1f} s "
                   f"(browser start included), {len(lines)} snapshot")
+        for screens in (60, 300):
+            t0 = time.perf_counter()
+            proc = subprocess.run(["/usr/bin/time", "-f", "%M", sys.executable, "-m", "agent",
+                                   "capture", f"{shop.url}/item/tall?screens={screens}", "--json",
+                                   "--store", str(Path(tmp) / "t")], capture_output=True, cwd=ROOT)
+            wall = time.perf_counter() - t0
+            rss_kib = int(proc.stderr.decode().strip().splitlines()[-1])
+            m = json.loads(proc.stdout.decode().splitlines()[0])
+            print(f"tall page of {screens * 1000:,} px: {wall:.1f} s in all (scroll "
+                  f"{m['timings'].get('scroll')} s, screenshot {m['timings'].get('screenshot')} s), "
+                  f"peak RSS of the capture process {rss_kib / 1024:.0f} MiB, "
+                  f"screenshot {m['artifacts']['screenshot']['size'] / 1e6:.1f} MB")
         pages = sorted((ROOT / "tests" / "corpus" / "listings").glob("*.html"))
         server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(
             _Quiet, directory=str(pages[0].parent)))

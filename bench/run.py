@@ -17,9 +17,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from agent.batch import capture_all  # noqa: E402
 from agent.capture.browser import launch  # noqa: E402
 from agent.demoshop import DemoShop  # noqa: E402
-from agent.pipeline import capture_all  # noqa: E402
 from agent.settings import load  # noqa: E402
 from storage import Store  # noqa: E402
 

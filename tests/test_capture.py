@@ -136,9 +136,30 @@ def test_batch_reuses_one_browser_and_one_failure_does_not_stop_it(shop, store_d
     assert [x["target"]["url"] for x in lines] == [urls[0], urls[2]]
     assert "connection refused" in result.err
     assert "1 of 3 URLs could not be captured" in result.err
-    assert lines[1]["prev"] == lines[0]["id"]
+    # committed as each finished: one chain, whichever came first
+    first, second = lines if lines[1]["prev"] == lines[0]["id"] else lines[::-1]
+    assert second["prev"] == first["id"]
     listed = run_cli("list", "--json", store=store_dir).json_lines()
-    assert [x["id"] for x in listed] == [lines[1]["id"], lines[0]["id"]]
+    assert [x["id"] for x in listed] == [second["id"], first["id"]]
+
+
+def test_pages_in_parallel_keep_input_order_and_every_artifact(shop, store_dir, tmp_path) -> None:
+    cfg = tmp_path / "par.toml"
+    cfg.write_text(FAST + "parallel = 3\n", "utf-8")
+    urls = [f"{shop.url}/item/tall", f"{shop.url}/item/1001", f"{shop.url}/item/1002",
+            f"{shop.url}/item/1001?again", f"{shop.url}/item/1003"]
+    result = capture(store_dir, *urls, config=cfg)
+    assert result.code == 0, result.err
+    lines = result.json_lines()
+    assert [x["target"]["url"] for x in lines] == urls  # input order, though /item/tall ends last
+    with Store(store_dir, create=False) as s:
+        for line in lines:
+            assert {"screenshot", "html", "text", "warc", "record"} <= set(line["artifacts"])
+            if "/item/1001" in line["target"]["url"]:
+                html = s.artifact(line["id"], "html").decode("utf-8")
+                assert 'data-src="' not in html and 'class="tile"' in html  # lazy content, as alone
+        chain = s.ledger.ids()
+    assert sorted(chain) == sorted(x["id"] for x in lines)
 
 
 def test_very_tall_page_is_stitched_and_covers_every_block(shop, store_dir, fast_config) -> None:

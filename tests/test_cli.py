@@ -24,13 +24,16 @@ def two_snapshots(shop, tmp_path_factory):
 
 
 def test_list_is_newest_first(two_snapshots) -> None:
-    store, (first, second) = two_snapshots
+    store, lines = two_snapshots
+    # pages of a batch are captured side by side: the one committed second names the other
+    first, second = lines if lines[1]["prev"] == lines[0]["id"] else lines[::-1]
+    assert second["prev"] == first["id"]
     listed = run_cli("list", "--json", store=store).json_lines()
     assert [x["id"] for x in listed] == [second["id"], first["id"]]
     human = run_cli("list", store=store)
     assert human.code == 0
     assert human.out.splitlines()[0].startswith(second["id"][:12])
-    assert "无线降噪蓝牙耳机" in human.out
+    assert "无线降噪蓝牙耳机" in human.out and "Pour-Over" in human.out
 
 
 def test_show_takes_a_prefix_and_prints_artifacts(two_snapshots) -> None:

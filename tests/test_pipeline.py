@@ -14,7 +14,8 @@ from typing import Any
 
 import pytest
 
-from agent.pipeline import AFTER_COMMIT, STEPS, Capturer, capture_one
+from agent.batch import AFTER_COMMIT, capture_one
+from agent.pipeline import STEPS, Capturer
 from agent.settings import load
 from agent.watch.notify import Notifier
 from agent.watch.scheduler import Watcher

@@ -29,7 +29,7 @@ def test_targets_load(tmp_path: Path) -> None:
     ('[[targets]]\nurl = "https://a"\nevery = "6h"\nkind = "video"\n', "targets[1].kind"),
     ('[[targets]]\nurl = "https://a"\nevery = "6h"\n[[targets]]\nurl = "https://a"\nevery = "1h"\n',
      "listed twice"),
-    ('[watch]\nconcurrency = 0\n', "watch.concurrency must be at least 1"),
+    ('[watch]\nconcurrency = -1\n', "watch.concurrency must be at least 0"),
     ('[notify]\nhook = "x"\n', "unknown key notify.hook"),
 ])
 def test_bad_targets_are_rejected(tmp_path: Path, body: str, message: str) -> None:

@@ -82,20 +82,21 @@ async def load(page: Any, *, deadline: float) -> list[str]:
     return []
 
 
-async def scroll(page: Any, settings: Settings, *, deadline: float) -> list[str]:
+async def scroll(page: Any, net: NetworkWatch, settings: Settings, *, deadline: float) -> list[str]:
     """Scroll through the page so that lazy content loads."""
     if not settings.get("capture", "scroll"):
         return []
     end = min(deadline, time.monotonic() + settings.get("capture", "settle") + 30)
     return await scroll_through(
-        page, step=max(200, settings.get("browser", "viewport_height") - 100),
+        page, net, step=max(200, settings.get("browser", "viewport_height") - 100),
         delay_ms=settings.get("capture", "scroll_delay_ms"),
         max_height=settings.get("capture", "max_height"), deadline=end,
     )
 
 
-async def chat(page: Any, settings: Settings, *, deadline: float) -> tuple[dict[str, Any], list[str]]:
-    """Load a chat's older messages back to the start of the thread, or a bound."""
+async def chat(page: Any, settings: Settings, *, deadline: float) -> chat_history.ChatRun:
+    """Wait for a chat's thread (in any frame), load its older messages back to the start
+    or a bound, and collect every row on the way."""
     return await chat_history.load_history(page, deadline=deadline, settings=settings)
 
 
@@ -126,9 +127,10 @@ async def price_hints(page: Any, *, deadline: float) -> list[dict[str, Any]] | N
     return await bounded(page.evaluate(PRICE_HINTS_JS), deadline)
 
 
-async def expand_chat(page: Any, *, deadline: float) -> list[str]:
-    """Grow the chat's message list to its full height, for the full-page screenshot."""
-    return await bounded(chat_history.expand_thread(page), deadline)
+async def expand_chat(thread: chat_history.Thread | None, *, deadline: float) -> chat_history.Finished:
+    """The document the chat record is read from (when the page's DOM will not do), then
+    the thread grown to its full height, in its frame too, for the full-page screenshot."""
+    return await bounded(chat_history.finish(thread, deadline=deadline), deadline)
 
 
 async def pii_boxes(page: Any, *, deadline: float) -> dict[str, Any] | None:

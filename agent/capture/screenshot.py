@@ -2,11 +2,13 @@
 
 Chromium's compositor is limited to textures of about 16,384 px; taller full-page shots
 come back repeated or blank in some builds. Pages up to ``single_shot_max`` are shot at
-once; taller ones in parts of at most that height, pasted into one PNG.
+once; taller ones in parts of at most that height, written into one PNG part by part.
 """
 from __future__ import annotations
 
 import io
+import struct
+import zlib
 from typing import Any
 
 from PIL import Image
@@ -32,27 +34,54 @@ async def full_page(page: Any, *, height: int, viewport_width: int, max_height: 
         png = await page.screenshot(clip={"x": 0, "y": 0, "width": width, "height": height}, **opts)
         return png, warnings
 
-    parts = []
+    sheet = _PngSheet()
     y = 0
+    parts = 0
     while y < height:
         h = min(single_shot_max, height - y)
-        parts.append((y, await page.screenshot(clip={"x": 0, "y": y, "width": width, "height": h}, **opts)))
+        png = await page.screenshot(clip={"x": 0, "y": y, "width": width, "height": h}, **opts)
+        sheet.add(png)  # decoded, compressed and let go before the next part is shot
+        parts += 1
         y += h
-    warnings.append(f"screenshot: stitched from {len(parts)} parts (page is {height} px tall)")
-    return _stitch(parts, width, height), warnings
+    warnings.append(f"screenshot: stitched from {parts} parts (page is {height} px tall)")
+    return sheet.finish(), warnings
 
 
-def _stitch(parts: list[tuple[int, bytes]], width: int, height: int) -> bytes:
-    sheet: Image.Image | None = None
-    for y, png in parts:
+class _PngSheet:
+    """One PNG written a part at a time, top to bottom: each part is decoded, its rows are
+    compressed into the image data, and it is let go, so a 60,000 px page never has more
+    than one part's bitmap in memory (a whole bitmap of it would be ~230 MB)."""
+
+    ROWS = 512  # rows handed to zlib at a time
+
+    def __init__(self) -> None:
+        self.width = 0
+        self.height = 0
+        self.zip = zlib.compressobj(6)
+        self.data: list[bytes] = []
+
+    def add(self, png: bytes) -> None:
         with Image.open(io.BytesIO(png)) as part:
-            if sheet is None:
-                # Device pixels may differ from CSS pixels (device scale factor).
-                scale = part.width / width
-                sheet = Image.new("RGB", (part.width, round(height * scale)), "white")
-            sheet.paste(part.convert("RGB"), (0, round(y * scale)))
-            del part
-    assert sheet is not None
-    out = io.BytesIO()
-    sheet.save(out, format="PNG", compress_level=6)
-    return out.getvalue()
+            rgb = part.convert("RGB")
+        if not self.width:
+            self.width = rgb.width
+        if rgb.width != self.width:  # never expected: parts share one clip width
+            rgb = rgb.crop((0, 0, self.width, rgb.height))
+        stride = self.width * 3
+        for top in range(0, rgb.height, self.ROWS):
+            rows = rgb.crop((0, top, self.width, min(rgb.height, top + self.ROWS))).tobytes()
+            # filter type 0 (none) before each row
+            self.data.append(self.zip.compress(b"".join(
+                b"\x00" + rows[i:i + stride] for i in range(0, len(rows), stride))))
+        self.height += rgb.height
+        del rgb
+
+    def finish(self) -> bytes:
+        self.data.append(self.zip.flush())
+        header = struct.pack(">IIBBBBB", self.width, self.height, 8, 2, 0, 0, 0)  # 8-bit RGB
+        return b"".join([b"\x89PNG\r\n\x1a\n", _chunk(b"IHDR", header),
+                         _chunk(b"IDAT", b"".join(self.data)), _chunk(b"IEND", b"")])
+
+
+def _chunk(kind: bytes, body: bytes) -> bytes:
+    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))

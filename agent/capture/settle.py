@@ -9,7 +9,7 @@ import asyncio
 import time
 from typing import Any
 
-from agent.capture.scripts import DOM_QUIET_MS_JS, HEIGHT_JS, WATCH_DOM_JS
+from agent.capture.scripts import DOM_QUIET_MS_JS, HEIGHT_JS, SCROLL_STEP_JS, WATCH_DOM_JS
 from agent.errors import first_line
 
 
@@ -18,6 +18,7 @@ class NetworkWatch:
 
     def __init__(self, page: Any) -> None:
         self.inflight: set[Any] = set()
+        self.started = 0  # requests started so far
         self.last_change = time.monotonic()
         page.on("request", self._start)
         page.on("requestfinished", self._end)
@@ -25,6 +26,7 @@ class NetworkWatch:
 
     def _start(self, request: Any) -> None:
         self.inflight.add(request)
+        self.started += 1
         self.last_change = time.monotonic()
 
     def _end(self, request: Any) -> None:
@@ -60,27 +62,43 @@ async def page_height(page: Any, deadline: float) -> int:
     return int(await _bounded(page.evaluate(HEIGHT_JS), deadline) or 0)
 
 
-async def scroll_through(page: Any, *, step: int, delay_ms: int, max_height: int,
-                         deadline: float) -> list[str]:
-    """Scroll down a viewport at a time until the bottom stops moving; return warnings."""
+# After a scroll step that started something (requests, DOM changes), wait at most this
+# long for it to finish before the next step; a step that started nothing goes on at once.
+STEP_WAIT_S = 1.5
+STEP_QUIET_S = 0.15  # still for this long after a step counts as done
+
+
+async def scroll_through(page: Any, net: NetworkWatch, *, step: int, delay_ms: int,
+                         max_height: int, deadline: float) -> list[str]:
+    """Scroll down a viewport at a time so lazy content loads, waiting after a step only while
+    what it started is still going; stop once the bottom is reached and stays put, or at
+    ``max_height``. Returns warnings."""
     warnings: list[str] = []
-    y = 0
-    stalls = 0
     try:
+        await _bounded(page.evaluate(WATCH_DOM_JS), deadline)
+        state = await _bounded(page.evaluate(SCROLL_STEP_JS, None), deadline)
         while True:
-            height = await page_height(page, deadline)
-            if y >= min(height, max_height):
-                stalls += 1
-                if stalls >= 2 or y >= max_height:
-                    break
-            else:
-                stalls = 0
-                y = min(y + step, height)
-                await _bounded(page.evaluate("y => window.scrollTo(0, y)", y), deadline)
-            await asyncio.sleep(delay_ms / 1000)
             if time.monotonic() >= deadline:
                 warnings.append("scroll: stopped at the time bound before the bottom of the page")
                 break
+            bottom = min(state["height"], max_height)
+            if state["y"] + state["viewport"] >= bottom - 2:
+                # at the bottom: anything still loading may make the page taller
+                await _until_still(page, net, net.started, deadline)
+                state = await _bounded(page.evaluate(SCROLL_STEP_JS, None), deadline)
+                if state["y"] + state["viewport"] >= min(state["height"], max_height) - 2:
+                    break
+                continue
+            mark = net.started
+            t_step = time.monotonic()
+            state = await _bounded(page.evaluate(SCROLL_STEP_JS, min(state["y"] + step, max_height)),
+                                   deadline)
+            if delay_ms:
+                await asyncio.sleep(delay_ms / 1000)
+            if net.started > mark or net.inflight or \
+                    state["dom_quiet_ms"] / 1000 < time.monotonic() - t_step:
+                await _until_still(page, net, mark, deadline)
+                state = await _bounded(page.evaluate(SCROLL_STEP_JS, None), deadline)
         await _bounded(page.evaluate("() => window.scrollTo(0, 0)"), deadline)
     except PageHung:
         raise
@@ -91,18 +109,35 @@ async def scroll_through(page: Any, *, step: int, delay_ms: int, max_height: int
     return warnings
 
 
+async def _until_still(page: Any, net: NetworkWatch, mark: int, deadline: float) -> None:
+    """Wait (at most STEP_WAIT_S) until no request is in flight and the DOM has been still
+    for STEP_QUIET_S."""
+    end = min(deadline, time.monotonic() + STEP_WAIT_S)
+    while time.monotonic() < end:
+        if not net.inflight and net.quiet_for() >= STEP_QUIET_S:
+            dom_ms = await _bounded(page.evaluate(DOM_QUIET_MS_JS), deadline)
+            if float(dom_ms) >= STEP_QUIET_S * 1000:
+                return
+        await asyncio.sleep(0.03)
+
+
 async def wait_quiet(page: Any, net: NetworkWatch, *, quiet_ms: int, deadline: float) -> list[str]:
-    """Wait until no request is in flight and the DOM has not changed for ``quiet_ms``."""
+    """Go on as soon as no request is in flight and neither the network nor the DOM has
+    changed for ``quiet_ms`` (counted from before this call: after a scroll that is usually
+    long since). Returns warnings when ``deadline`` comes first."""
     quiet = quiet_ms / 1000
     net_ok = dom_ok = False
     try:
         await _bounded(page.evaluate(WATCH_DOM_JS), deadline)
-        while time.monotonic() < deadline:
+        while True:
             net_ok = net.quiet_for() >= quiet
-            dom_ms = await _bounded(page.evaluate(DOM_QUIET_MS_JS), deadline)
-            dom_ok = float(dom_ms) >= quiet_ms
-            if net_ok and dom_ok:
-                return []
+            if net_ok:
+                dom_ms = await _bounded(page.evaluate(DOM_QUIET_MS_JS), deadline)
+                dom_ok = float(dom_ms) >= quiet_ms
+                if dom_ok:
+                    return []
+            if time.monotonic() >= deadline:
+                break
             await asyncio.sleep(0.05)
     except PageHung:
         raise
@@ -116,4 +151,3 @@ async def wait_quiet(page: Any, net: NetworkWatch, *, quiet_ms: int, deadline: f
     if not dom_ok:
         out.append("settle: page content still changing at the time bound")
     return out
-

@@ -27,8 +27,8 @@ from agent.errors import UsageError
 def capture(env: Env, urls: tuple[str, ...], kind: str, as_json: bool, allow_file: bool,
             browser_path: str | None, timeout: float | None, session_name: str | None) -> None:
     """Capture each URL as an immutable snapshot."""
+    from agent.batch import run_capture
     from agent.cli.progress import Progress
-    from agent.pipeline import run_capture
     from agent.urls import check_url
 
     env.settings.override("browser", "path", browser_path)

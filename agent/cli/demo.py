@@ -31,8 +31,8 @@ def demo_shop(env: Env, port: int, host: str) -> None:
 @common
 def demo(env: Env, port: int, as_json: bool) -> None:
     """Start the demo shop, capture one of its listings, and show what was kept."""
+    from agent.batch import run_capture
     from agent.demoshop import DemoShop
-    from agent.pipeline import run_capture
 
     try:
         shop = DemoShop(port=port).start()

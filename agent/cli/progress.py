@@ -8,6 +8,7 @@ from typing import TextIO
 class Progress:
     def __init__(self, total: int, stream: TextIO | None = None) -> None:
         self.total = total
+        self.started = 0
         self.done = 0
         self.failed = 0
         self.stream = stream or sys.stderr
@@ -21,10 +22,11 @@ class Progress:
         self.stream.flush()
 
     def start(self, url: str) -> None:
+        self.started += 1
         if self.tty:
             self._bar(f"capturing {url}")
         else:
-            print(f"[{self.done + 1}/{self.total}] capturing {url}", file=self.stream, flush=True)
+            print(f"[{self.started}/{self.total}] capturing {url}", file=self.stream, flush=True)
 
     def finish(self, url: str, message: str, ok: bool = True) -> None:
         self.done += 1

@@ -12,7 +12,17 @@ from http.server import BaseHTTPRequestHandler
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from . import account, blocked_pages, chat, en_pages, images, item_pages, misc_pages, order_pages
+from . import (
+    account,
+    blocked_pages,
+    chat,
+    en_pages,
+    im_pages,
+    images,
+    item_pages,
+    misc_pages,
+    order_pages,
+)
 from .catalog import RECOMMENDATIONS, price_json
 from .layout import asset
 
@@ -31,6 +41,7 @@ STATIC_TYPES = {
 STATIC_RE = re.compile(r"^/static/([a-z0-9][a-z0-9_-]*)\.(css|js|svg|png|html)$")
 IMG_RE = re.compile(r"^/img/([A-Za-z0-9][A-Za-z0-9_-]{0,63})\.(svg|png)$")
 CHAT_API_RE = re.compile(r"^/api/chat/([a-z0-9]+)/messages$")
+IM_API_RE = re.compile(r"^/api/im/([a-z0-9]+)/messages$")
 HANG_LIMIT_S = 600.0
 SLOW_STEP_S = 0.25
 CHAT_DELAY_S = 0.3
@@ -136,7 +147,6 @@ class Handler(BaseHTTPRequestHandler):
             "/en/": en_pages.en_home,
             "/item/1002": en_pages.item_1002,
             "/item/1003": item_pages.item_1003,
-            "/item/tall": item_pages.item_tall,
             "/item/busy": misc_pages.busy,
             "/item/mutating": misc_pages.mutating,
             "/item/spin": misc_pages.spin,
@@ -161,6 +171,9 @@ class Handler(BaseHTTPRequestHandler):
             return self._hang()
         if path.startswith("/px/") and path.endswith(".gif"):
             return self._send(200, misc_pages.PIXEL_GIF, "image/gif")
+        if path == "/item/tall":
+            n = query.get("screens", "")
+            return self._send(200, item_pages.item_tall(min(int(n), 400) if n.isdigit() else item_pages.TALL_BLOCKS))
         if path == "/item/many":
             n = query.get("n", "2000")
             return self._send(200, misc_pages.many_requests(min(int(n), 5000) if n.isdigit() else 2000))
@@ -182,6 +195,10 @@ class Handler(BaseHTTPRequestHandler):
             cid = path[6:]
             return self._send(200, chat.chat_page(cid, shop.get_chat_version(cid), shop.now(),
                                                   shop.chat_anchor))
+        if path.startswith("/im/") and path[4:] in im_pages.PAGES:
+            return self._im(path[4:], query)
+        if path == "/im/never":
+            return self._never()
         if path.startswith("/api/") or path.startswith("/_admin/"):
             return self._api(path, query)
         if m := STATIC_RE.match(path):
@@ -216,6 +233,15 @@ class Handler(BaseHTTPRequestHandler):
             version = shop.get_chat_version(m[1]) if m[1] == "s1" else 1
             return self._json(200, chat.history(m[1], version, shop.now(), before, limit,
                                                 shop.chat_anchor))
+        if (m := IM_API_RE.match(path)) and m[1] in im_pages.THREADS:
+            try:
+                before = int(query["before"]) if query.get("before") else None
+                limit = int(query.get("limit", im_pages.PAGE_SIZE[m[1]]))
+            except ValueError:
+                return self._json(400, {"ok": False, "error": "before/limit must be integers"})
+            if shop._stopping.wait(CHAT_DELAY_S):
+                return
+            return self._json(200, im_pages.history(m[1], shop.now(), before, limit, shop.chat_anchor))
         if path == "/_admin/version":
             return self._admin(query)
         return self._json(404, {"ok": False, "error": "not found"})
@@ -260,6 +286,19 @@ class Handler(BaseHTTPRequestHandler):
         cookie = f"{account.COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax"
         self._send(302, "", headers={"Location": "/whoami", "Set-Cookie": cookie})
 
+    def _im(self, name: str, query: dict[str, str]) -> None:
+        """The /im/ chat windows (im_pages.py)."""
+        other = im_pages.other_origin(self.headers.get("Host"), self.shop.port)
+        pages: dict[str, Callable[[], str]] = {
+            "late": lambda: im_pages.late_page(query),
+            "window": im_pages.window_page,
+            "widget": im_pages.widget_page,
+            "shadow": im_pages.shadow_page,
+            "frame": lambda: im_pages.frame_page(other + "/im/widget"),
+            "frame-hang": lambda: im_pages.frame_page(other + "/im/never"),
+        }
+        return self._send(200, pages[name]())
+
     # -- awkward pages ------------------------------------------------------------------
 
     def _slow(self) -> None:
@@ -273,6 +312,13 @@ class Handler(BaseHTTPRequestHandler):
                 return
             self._chunk(part.encode("utf-8"))
         self.wfile.write(b"0\r\n\r\n")
+
+    def _never(self) -> None:
+        """Nothing at all, not even the status line, until the shop stops (or 10 minutes)."""
+        self.close_connection = True
+        deadline = time.monotonic() + HANG_LIMIT_S
+        while time.monotonic() < deadline and not self.shop._stopping.wait(0.1):
+            pass
 
     def _hang(self) -> None:
         """Head and part of the body, then nothing until the shop stops (or 10 minutes)."""

@@ -173,11 +173,12 @@ def tall_colour(i: int) -> str:
     return f"hsl({i * 37 % 360}, 60%, 70%)"
 
 
-def item_tall() -> str:
+def item_tall(screens: int = TALL_BLOCKS) -> str:
+    """A listing whose detail is ``screens`` blocks of 1,000 px, each labelled 第N屏."""
     blocks = "".join(
         f'<div class="tall-block" id="screen-{i}" data-index="{i}" '
         f'style="background: {tall_colour(i)}"><span class="tall-label">第{i}屏</span></div>'
-        for i in range(1, TALL_BLOCKS + 1)
+        for i in range(1, screens + 1)
     )
     body = f"""
 <section class="card product">

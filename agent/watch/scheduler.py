@@ -1,7 +1,8 @@
 """``jianyipai watch``: capture the configured targets on their schedules, say what changed.
 
-One browser (one ``Capturer``) serves every capture; ``watch.concurrency`` of them run at
-once, pages of one host one at a time with ``watch.host_gap`` seconds between them. When a
+One browser (one ``Capturer``) serves every capture; ``watch.concurrency`` (by default
+``capture.parallel``) of them run at once, pages of one host one at a time with
+``watch.host_gap`` seconds between them. When a
 target runs next is computed with APScheduler's triggers (interval or crontab) and kept in
 ``STORE/watch.sqlite``, written when a run ends: a restart runs what was due and not done,
 and nothing twice. A failed capture is retried after ``backoff``, ``2×backoff``…, each
@@ -17,9 +18,10 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from agent.batch import capture_one, parallel_pages
 from agent.capture.sessions import load as load_session
 from agent.errors import JianyipaiError, first_line
-from agent.pipeline import Capturer, capture_one
+from agent.pipeline import Capturer
 from agent.settings import Settings
 from agent.watch.notify import Notifier, change_payload
 from agent.watch.targets import Target, cron_trigger
@@ -105,7 +107,8 @@ class Watcher:
             self._load_schedule()
             now = self.clock.now()
             pending = {k for k, r in self.sched.items() if r["next_run"] <= now} if once else set()
-            sem = asyncio.Semaphore(self.settings.get("watch", "concurrency"))
+            sem = asyncio.Semaphore(self.settings.get("watch", "concurrency")
+                                    or parallel_pages(self.settings))
             flying: dict[str, asyncio.Task[None]] = {}
             async with Capturer(self.settings) as capturer:
                 while not stop.is_set():

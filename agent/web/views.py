@@ -110,7 +110,7 @@ def artifact(ref: str, name: str) -> Response:
         "application/json" if name == "manifest" else "application/octet-stream")
     inline = media.split(";")[0] in INLINE_TYPES and request.args.get("download") is None
     ext = {"screenshot": "png", "html": "html", "text": "txt", "warc": "warc.gz", "record": "json",
-           "layout": "json", "manifest": "json", "signature": "sig", "timestamp": "tsr"}.get(name, "bin")
+           "layout": "json", "chat_html": "html", "manifest": "json", "signature": "sig", "timestamp": "tsr"}.get(name, "bin")
     resp = send_file(io.BytesIO(data), mimetype=media, as_attachment=not inline,
                      download_name=f"{sid[:12]}-{name}.{ext}")
     resp.headers["Content-Security-Policy"] = SANDBOX_CSP

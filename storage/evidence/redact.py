@@ -100,6 +100,8 @@ def export_transform(snapshot_id: str, name: str, data: bytes) -> tuple[bytes | 
         return new, origin
     if name == "warc":
         return redact_warc(data), origin
+    if name == "chat_html":
+        return redact_text(data.decode("utf-8", "replace")).encode("utf-8"), origin
     if name == "screenshot":
         return None, {**origin, "withheld": "screenshots are not masked in bundles; see the report"}
     return data, origin

@@ -163,6 +163,9 @@ def export(store: Store, refs: list[str], out: Path, *, software: str,
                 "screenshot", stored=True)
         if "record" in arts and sid not in support:
             add(f"evidence/{sid}.record.json", store.blobs.get(arts["record"]["sha256"]), sid, "record")
+        if "chat_html" in arts and sid not in support:  # what a chat's record was read from
+            add(f"evidence/{sid}.chat.html", store.blobs.get(arts["chat_html"]["sha256"]), sid,
+                "chat_html")
         for suffix in ("sig", "tsr"):
             seal = store.seals.read(sid, suffix)
             if seal is not None:

@@ -1,0 +1,50 @@
+"""The record kept with each snapshot: what the extractors make of the page."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from extractors import ExtractError, extract_chat, extract_listing
+from extractors.blocked import detect_blocked
+
+
+def build_record(kind: str, html: str, url: str, *, status: int | None, title: str,
+                 hints: list[dict[str, Any]] | None = None, captured_at: datetime | None = None,
+                 timezone: str | None = None) -> dict[str, Any]:
+    """The record for a snapshot. Listings and chats go through their extractors.
+
+    ``captured_at`` and ``timezone`` anchor a chat's relative times (今天 14:02, 昨天).
+    """
+    try:
+        if kind == "listing":
+            record = extract_listing(html.encode("utf-8"), url, hints=hints,
+                                     content_type="text/html; charset=utf-8")
+        elif kind == "chat":
+            record = extract_chat(html, url, captured_at=captured_at, timezone=timezone)
+        else:
+            record = minimal_record(kind, url, title)
+    except ExtractError as exc:
+        record = minimal_record(kind, url, title)
+        record["warnings"] = [f"extract: {exc}"]
+    record["status"] = status
+    if record.get("title") is None and title.strip():
+        record["title"] = title.strip()
+    return record
+
+
+def mark_blocked(record: dict[str, Any], html: str, url: str, *, status: int | None, title: str,
+                 text: str) -> str | None:
+    """Flag a login wall / captcha / anti-bot page in the record; the warning to keep, if any."""
+    if record.get("kind") == "chat":
+        return None
+    blocked = detect_blocked(html, url, status=status, title=title, text=text,
+                             has_price=bool(record.get("price") or record.get("price_range")))
+    if blocked is None:
+        return None
+    record["blocked"] = blocked
+    return f"blocked: {blocked['kind']} page ({blocked['reason']}); not the listing"
+
+
+def minimal_record(kind: str, url: str, title: str) -> dict[str, Any]:
+    return {"schema": f"jianyipai.{kind}/1", "kind": kind, "url": url,
+            "title": title.strip() or None, "warnings": []}
