@@ -1,29 +1,93 @@
 """Benchmarks: `make bench`.
 
-capture: captures per minute for a batch of demo-shop listings, done by jianyipai and by a
-bare Playwright script (goto, full-page screenshot, page content) in the same run, with the
-ratio, and where jianyipai's time goes (mean seconds per phase).
+capture: two batches, each captured in the same run by a bare Playwright script (goto,
+full-page screenshot, page content, one page after another) and by jianyipai (scroll,
+settle, WARC, hashing, store; ``capture.parallel`` pages at once), with the time ratio,
+captures per minute, peak memory of the whole process tree (PSS of Python, Playwright's
+driver and every Chromium process, sampled every 0.2 s), and where jianyipai's time goes (mean seconds per phase).
+  demo: 12 demo-shop listings.
+  large: real-like heavy pages — 40,000 and 60,000 px detail pages, 500 and 1,500
+  sub-requests, a slow page, and the saved shop pages of tests/corpus with the biggest DOMs.
 """
 from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import json
+import os
 import statistics
 import sys
 import tempfile
+import threading
 import time
+from collections.abc import Awaitable, Callable
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
-from agent.batch import capture_all  # noqa: E402
+from agent.batch import capture_all, parallel_pages  # noqa: E402
 from agent.capture.browser import launch  # noqa: E402
 from agent.demoshop import DemoShop  # noqa: E402
 from agent.settings import load  # noqa: E402
 from storage import Store  # noqa: E402
 
-PATHS = ["/item/1001", "/item/1002", "/item/1003", "/item/gbk", "/shop/s1", "/"]
+DEMO = ["/item/1001", "/item/1002", "/item/1003", "/item/gbk", "/shop/s1", "/"]
+LARGE = ["/item/tall?screens=40", "/item/tall?screens=60", "/item/many?n=500",
+         "/item/many?n=1500", "/item/slow", "/item/1001"]
+CORPUS = sorted((ROOT / "tests" / "corpus" / "listings").glob("heldout_*.html"),
+                key=lambda p: -p.stat().st_size)[:6]
+
+
+class PeakRss:
+    """Samples the summed RSS of this process and all its descendants (Chromium's too)."""
+
+    def __init__(self) -> None:
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> PeakRss:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.2):
+            self.peak = max(self.peak, _tree_rss(os.getpid()))
+
+
+def _tree_rss(root: int) -> int:
+    """Proportional set size (shared pages split between the processes sharing them) of
+    ``root`` and its descendants: summing plain RSS would count Chromium's shared memory
+    once per process."""
+    parent: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as fh:
+                    parent[int(entry)] = int(fh.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        try:
+            with open(f"/proc/{pid}/smaps_rollup") as fh:
+                for line in fh:
+                    if line.startswith("Pss:"):
+                        total += int(line.split()[1]) * 1024
+                        break
+        except OSError:
+            pass
+        todo.extend(p for p, pp in parent.items() if pp == pid)
+    return total
 
 
 async def bare(urls: list[str]) -> float:
@@ -31,12 +95,15 @@ async def bare(urls: list[str]) -> float:
     from playwright.async_api import async_playwright
 
     async with async_playwright() as pw:
+        t0 = time.perf_counter()  # browser start counted, as it is in jianyipai's figure
         browser = await launch(pw, None)
-        t0 = time.perf_counter()
         for url in urls:
             context = await browser.new_context(viewport={"width": 1280, "height": 900})
             page = await context.new_page()
-            await page.goto(url)
+            try:
+                await page.goto(url, timeout=60_000)
+            except Exception:
+                pass  # a page that never finishes loading: shoot it as it is
             await page.screenshot(full_page=True)
             await page.content()
             await context.close()
@@ -45,7 +112,7 @@ async def bare(urls: list[str]) -> float:
     return elapsed
 
 
-async def ours(urls: list[str], store_dir: Path) -> tuple[float, dict[str, float]]:
+async def ours(urls: list[str], store_dir: Path) -> tuple[float, dict[str, float], float]:
     settings = load(None, env={})
     with Store(store_dir) as store:
         t0 = time.perf_counter()
@@ -58,7 +125,28 @@ async def ours(urls: list[str], store_dir: Path) -> tuple[float, dict[str, float
     for o in outcomes:
         for name, secs in ((o.manifest or {}).get("timings") or {}).items():
             phases.setdefault(name, []).append(secs)
-    return elapsed, {k: statistics.mean(v) for k, v in phases.items()}
+    slowest = max((o.manifest or {}).get("duration_s") or 0 for o in outcomes)
+    return elapsed, {k: statistics.mean(v) for k, v in phases.items()}, slowest
+
+
+def measured(run: Callable[[], Awaitable[Any]]) -> tuple[Any, int]:
+    with PeakRss() as rss:
+        result = asyncio.run(run())
+    return result, rss.peak
+
+
+def batch(name: str, urls: list[str], tmp: Path) -> dict[str, Any]:
+    base, base_rss = measured(lambda: bare(urls))
+    (mine, phases, slowest), mine_rss = measured(lambda: ours(urls, tmp / f"store-{name}"))
+    return {
+        "batch": name, "captures": len(urls), "parallel": parallel_pages(load(None, env={})),
+        "bare_playwright_per_min": round(len(urls) / base * 60, 1),
+        "jianyipai_per_min": round(len(urls) / mine * 60, 1),
+        "time_ratio_jianyipai_over_bare": round(mine / base, 2),
+        "peak_rss_mib": {"bare": base_rss >> 20, "jianyipai": mine_rss >> 20},
+        "slowest_capture_s": slowest,
+        "jianyipai_mean_phase_s": {k: round(v, 3) for k, v in phases.items()},
+    }
 
 
 def main() -> None:
@@ -66,28 +154,37 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2, help="times the batch of demo pages is repeated")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
+    handler = functools.partial(_Quiet, directory=str(CORPUS[0].parent))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    saved = f"http://127.0.0.1:{server.server_address[1]}"
     with DemoShop() as shop, tempfile.TemporaryDirectory() as tmp:
-        urls = [shop.url + p for p in PATHS] * args.rounds
-        asyncio.run(bare(urls[:2]))  # warm-up: page cache, fonts
-        base = asyncio.run(bare(urls))
-        mine, phases = asyncio.run(ours(urls, Path(tmp) / "store"))
-    result = {
-        "captures": len(urls),
-        "bare_playwright_per_min": round(len(urls) / base * 60, 1),
-        "jianyipai_per_min": round(len(urls) / mine * 60, 1),
-        "time_ratio_jianyipai_over_bare": round(mine / base, 2),
-        "jianyipai_mean_phase_s": {k: round(v, 3) for k, v in phases.items()},
-    }
-    if args.json:
-        print(json.dumps(result))
-        return
-    print(f"capture benchmark: {len(urls)} demo-shop pages, one browser, same run")
-    print(f"  bare Playwright (goto, full-page screenshot, content): {result['bare_playwright_per_min']:>7} captures/min")
-    print(f"  jianyipai capture (scroll, settle, WARC, hashing, store): {result['jianyipai_per_min']:>5} captures/min")
-    print(f"  time ratio jianyipai / bare: {result['time_ratio_jianyipai_over_bare']}")
-    print("  where jianyipai's time goes (mean seconds per capture):")
-    for name, secs in result["jianyipai_mean_phase_s"].items():
-        print(f"    {name:<15}{secs:.3f}")
+        asyncio.run(bare([shop.url + DEMO[0]] * 2))  # warm-up: page cache, fonts
+        results = [
+            batch("demo", [shop.url + p for p in DEMO] * args.rounds, Path(tmp)),
+            batch("large", [shop.url + p for p in LARGE] + [f"{saved}/{p.name}" for p in CORPUS],
+                  Path(tmp)),
+        ]
+    server.shutdown()
+    for r in results:
+        if args.json:
+            print(json.dumps(r))
+            continue
+        print(f"capture benchmark '{r['batch']}': {r['captures']} pages, one browser, same run "
+              f"(jianyipai {r['parallel']} pages at once)")
+        print(f"  bare Playwright (goto, full-page screenshot, content): {r['bare_playwright_per_min']:>7} captures/min,"
+              f" peak memory {r['peak_rss_mib']['bare']} MiB")
+        print(f"  jianyipai capture (scroll, settle, WARC, hashing, store): {r['jianyipai_per_min']:>5} captures/min,"
+              f" peak memory {r['peak_rss_mib']['jianyipai']} MiB, slowest capture {r['slowest_capture_s']} s")
+        print(f"  time ratio jianyipai / bare: {r['time_ratio_jianyipai_over_bare']}")
+        print("  where jianyipai's time goes (mean seconds per capture):")
+        for name, secs in r["jianyipai_mean_phase_s"].items():
+            print(f"    {name:<20}{secs:.3f}")
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
 
 
 if __name__ == "__main__":
