@@ -28,6 +28,7 @@ bench: install
 	$(PY) bench/bench_watch.py
 	$(PY) bench/bench_web.py
 	$(PY) bench/bench_bound.py
+	$(PY) bench/bench_fuzz.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

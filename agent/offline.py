@@ -16,6 +16,9 @@ def extract_file(path: Path, url: str | None, *, kind: str = "listing",
                  timezone: str | None = None) -> tuple[dict[str, Any] | None, str | None]:
     """(record, None) or (None, a one-line reason); never raises for a bad file.
 
+    Whatever an extractor raises (it should not: they return records with warnings) is
+    that file's one-line reason, so that ``jianyipai extract`` goes on with the others.
+
     Chats read relative times (今天 14:02) against ``captured_at`` (RFC 3339), else the
     file's modification time, which the record's warnings then mention.
     """
@@ -30,6 +33,8 @@ def extract_file(path: Path, url: str | None, *, kind: str = "listing",
         return None, "no such file"
     except OSError as exc:
         return None, f"cannot read: {exc.strerror}"
+    except ValueError as exc:  # a path with a NUL byte
+        return None, f"cannot read: {exc}"
     try:
         if kind == "chat":
             return _chat(path, data, url, captured_at, timezone)
@@ -38,6 +43,9 @@ def extract_file(path: Path, url: str | None, *, kind: str = "listing",
         return None, str(exc)
     except RecursionError:
         return None, "the page is nested too deeply to parse"
+    except Exception as exc:  # an extractor bug: this file's error, not the batch's end
+        message = " ".join(str(exc).split())[:200]
+        return None, f"extraction failed ({type(exc).__name__}{': ' + message if message else ''})"
 
 
 def _chat(path: Path, data: bytes, url: str | None, captured_at: str | None,

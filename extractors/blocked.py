@@ -49,8 +49,11 @@ SHORT_TEXT = 800
 
 def detect_blocked(html: str, url: str, *, status: int | None = None, title: str | None = None,
                    text: str | None = None, has_price: bool = False) -> dict[str, Any] | None:
-    path = urlsplit(url)
-    where = f"{path.netloc}{path.path}?{path.query}"
+    try:
+        path = urlsplit(url or "")
+        where = f"{path.netloc}{path.path}?{path.query}"
+    except ValueError:  # a malformed address (an invalid IPv6 host) is still matched
+        where = url or ""
     for rx, kind, reason in _URL:
         if rx.search(where):
             return {"kind": kind, "reason": reason}

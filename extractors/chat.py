@@ -17,6 +17,9 @@
 Times are resolved against the capture time in the capture's time zone (see
 :mod:`extractors.chattime`), and each message's ``id`` is a hash of its sender, instant
 and text, so the same message seen in two captures has the same id.
+
+Each step (profile, generic finder, each message row, promises, counterpart) runs
+guarded: one that fails leaves a warning naming it, and the rest of the thread is kept.
 """
 
 from __future__ import annotations
@@ -26,7 +29,6 @@ import re
 from collections import Counter
 from datetime import UTC, date, datetime
 from typing import Any
-from urllib.parse import urljoin
 
 from bs4 import BeautifulSoup, Tag
 
@@ -35,12 +37,16 @@ from .chat_profiles import ChatProfile, matching_chat_profiles
 from .chattime import iso, parse_instant, resolve, zone
 from .commitments import find_commitments
 from .decode import decode_html
+from .errors import ExtractError
+from .guard import describe, guarded, join_url
+from .html import readable_markup
 from .promises import find_promises
 from .sites import host_of, site_code
+from .soup import make_soup, visible_string
 
 SCHEMA = "jianyipai.chat/1"
 ROLES = ("buyer", "seller", "system", "bot")
-_AGENT_SUFFIX = re.compile(r"\s*(?:正在)?(?:为您服务|為您服務|接待中|在线|在線|为你服务)\s*$")
+_AGENT_SUFFIX = re.compile(r"(?<!\s)\s*(?:正在)?(?:为您服务|為您服務|接待中|在线|在線|为你服务)\s*$")
 
 
 def message_id(sender: str, sent_at: datetime | None, time_text: str | None, text: str,
@@ -66,9 +72,51 @@ def extract_chat(html: bytes | str, url: str | None = None, *,
     (``sent_at`` null) and a warning says so. Raises ``ExtractError`` only for input that
     is not a page at all.
     """
-    decoded = decode_html(html, content_type)
-    warnings = list(decoded.warnings)
-    soup = BeautifulSoup(decoded.text, "lxml")
+    warnings: list[str] = []
+    encoding = None
+    try:
+        decoded = decode_html(html, content_type)
+        warnings += decoded.warnings
+        encoding = decoded.encoding
+        return _extract(decoded.text, url, captured_at, timezone, warnings, encoding)
+    except ExtractError:
+        raise
+    except Exception as exc:  # the last net: a bug outside every guarded step
+        warnings.append(f"chat extraction failed ({describe(exc)}); the record is empty")
+        return _record(url if isinstance(url, str) else None, None, None, None, None,
+                       timezone if isinstance(timezone, str) else None, [], [], [],
+                       encoding, warnings)
+
+
+def _record(url: str | None, site: str | None, title: str | None, profile: str | None,
+            counterpart: dict[str, Any] | None, timezone: str | None,
+            messages: list[dict[str, Any]], promises: list[dict[str, Any]],
+            commitments: list[dict[str, Any]], encoding: str | None, warnings: list[str],
+            captured_at: str | None = None) -> dict[str, Any]:
+    return {
+        "schema": SCHEMA,
+        "kind": "chat",
+        "url": url,
+        "site": site,
+        "title": title,
+        "profile": profile,
+        "counterpart": counterpart or {"name": None, "kind": None, "agents": []},
+        "captured_at": captured_at,
+        "timezone": timezone,
+        "messages": messages,
+        "promises": promises,
+        "commitments": commitments,
+        "encoding": encoding,
+        "warnings": warnings,
+    }
+
+
+def _extract(text: str, url: str | None, captured_at: datetime | str | None,
+             timezone: str | None, warnings: list[str], encoding: str | None
+             ) -> dict[str, Any]:
+    markup, notes = readable_markup(text)
+    warnings += notes
+    soup = make_soup(markup)
     tz = zone(timezone)
     if timezone and tz is UTC and timezone.upper() not in ("UTC", "Z", "ETC/UTC"):
         warnings.append(f"time zone {timezone!r} is unknown; times read as UTC")
@@ -79,21 +127,24 @@ def extract_chat(html: bytes | str, url: str | None = None, *,
     host = host_of(url)
     profile: ChatProfile | None = None
     rows: list[Tag] = []
-    for candidate in matching_chat_profiles(host, url, decoded.text):
-        rows = _select_all(soup, candidate.sel("message"))
+    matching = guarded("chat profile lookup", warnings, [],
+                       lambda: matching_chat_profiles(host, url, text))
+    for candidate in matching:
+        rows = guarded(f"chat profile {candidate.name!r}", warnings, [],
+                       lambda c=candidate: _select_all(soup, c.sel("message")))
         if rows:
             profile = candidate
             break
         warnings.append(f"chat profile {candidate.name!r} found no messages; trying the generic finder")
     if profile is None:
-        rows = generic.message_rows(soup)
+        rows = guarded("generic chat finder", warnings, [], lambda: generic.message_rows(soup))
         if not rows:
             warnings.append("no chat messages found on the page (is it a chat window?)")
 
     separators = _select_all(soup, profile.sel("separator")) if profile else []
     reader = _Reader(profile, url, now, warnings)
-    raw = reader.read(rows, separators)
-    messages = _finish(raw)
+    raw = guarded("chat messages", warnings, [], lambda: reader.read(rows, separators))
+    messages = guarded("message ids", warnings, [], lambda: _finish(raw))
 
     guessed = sum(1 for m in raw if m.pop("_guessed", False))
     if guessed:
@@ -107,30 +158,27 @@ def extract_chat(html: bytes | str, url: str | None = None, *,
     for m in messages:
         if m["role"] != "seller" or m["withdrawn"] or not m["text"]:
             continue
-        found = find_promises(m["text"], source="chat")
+        found = guarded("chat promises", warnings, [],
+                        lambda m=m: find_promises(m["text"], source="chat"))
         for p in found:
             promises.append({**p, "message_id": m["id"]})
-        for text in find_commitments(m["text"], [p["text"] for p in found]):
-            commitments.append({"code": "commitment", "text": text, "source": "chat",
+        said = guarded("chat commitments", warnings, [], lambda m=m, found=found:
+                       find_commitments(m["text"], [p["text"] for p in found]))
+        for clause in said:
+            commitments.append({"code": "commitment", "text": clause, "source": "chat",
                                 "message_id": m["id"]})
 
+    title = guarded("chat title", warnings, None, lambda: _title(soup))
+    counterpart = guarded("chat counterpart", warnings, None,
+                          lambda: _counterpart(soup, profile, messages))
+    return _record(url, profile.site if profile else site_code(url), title,
+                   profile.name if profile else ("generic" if rows else None), counterpart,
+                   timezone, messages, promises, commitments, encoding, warnings, iso(now))
+
+
+def _title(soup: BeautifulSoup) -> str | None:
     title_el = soup.find("title")
-    return {
-        "schema": SCHEMA,
-        "kind": "chat",
-        "url": url,
-        "site": profile.site if profile else site_code(url),
-        "title": generic.short_text(title_el) or None if title_el else None,
-        "profile": profile.name if profile else ("generic" if rows else None),
-        "counterpart": _counterpart(soup, profile, messages),
-        "captured_at": iso(now),
-        "timezone": timezone,
-        "messages": messages,
-        "promises": promises,
-        "commitments": commitments,
-        "encoding": decoded.encoding,
-        "warnings": warnings,
-    }
+    return generic.short_text(title_el) or None if title_el else None
 
 
 def _select_all(soup: BeautifulSoup, selectors: list[str]) -> list[Tag]:
@@ -196,13 +244,21 @@ class _Reader:
                   if id(s) not in row_ids and not any(id(p) in row_ids for p in s.parents)]
         items.sort(key=lambda x: x[0])
         out = []
+        failed: list[str] = []
         for _, what, el in items:
-            if what == "sep":
-                self._separator(generic.short_text(el))
-            else:
+            try:
+                if what == "sep":
+                    self._separator(generic.short_text(el))
+                    continue
                 msg = self._row(el)
-                if msg is not None:
-                    out.append(msg)
+            except Exception as exc:  # one unreadable row; the thread goes on
+                failed.append(describe(exc))
+                continue
+            if msg is not None:
+                out.append(msg)
+        if failed:
+            self.warnings.append(f"{len(failed)} chat row(s) could not be read "
+                                 f"(first: {failed[0]}); the others are kept")
         return out
 
     def _separator(self, text: str) -> None:
@@ -284,7 +340,7 @@ class _Reader:
         def add(kind: str, el: Tag, address: str | None) -> None:
             if not address or address.startswith(("javascript:", "#")):
                 return
-            full = urljoin(self.url, address) if self.url else address
+            full = join_url(self.url, address)
             if (kind, full) in seen:
                 return
             seen.add((kind, full))
@@ -322,6 +378,8 @@ def _text_without(el: Tag, skip: list[Tag | None]) -> str:
         return _plain(el)
     parts = []
     for s in el.find_all(string=True):
+        if not visible_string(s):  # a comment's text is never part of a message
+            continue
         parent = s.parent
         if parent is not None and parent.name in generic.SKIP:
             continue

@@ -30,7 +30,7 @@ _DAY_WORDS = {"今天": 0, "今日": 0, "today": 0, "昨天": 1, "昨日": 1, "y
 _MONTHS = {m: i + 1 for i, m in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"))}
 
-_CLOCK = (r"(?P<ampm1>上午|下午|凌晨|早上|早晨|中午|晚上|傍晚)?\s*"
+_CLOCK = (r"(?:(?P<ampm1>上午|下午|凌晨|早上|早晨|中午|晚上|傍晚)\s*)?"
           r"(?P<h>\d{1,2})[:：](?P<mi>\d{2})(?:[:：](?P<s>\d{2}))?"
           r"\s*(?P<ampm2>[AaPp]\.?[Mm]\.?)?")
 _FULL = re.compile(r"(?P<y>\d{4})\s*[-/.年]\s*(?P<mo>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?"
@@ -43,7 +43,7 @@ _WEEKDAY = re.compile(r"(?:星期|周|礼拜)(?P<zh>[一二三四五六日天])|
                       r"mon|tues?|wed|thu(?:rs?)?|fri|sat|sun)\b", re.IGNORECASE)
 _DAY_WORD = re.compile("|".join(_DAY_WORDS), re.IGNORECASE)
 _CLOCK_RE = re.compile(_CLOCK)
-_AGO = re.compile(r"(?P<n>\d+)\s*(?P<unit>秒|分钟|分鐘|小时|小時|天|"
+_AGO = re.compile(r"(?<!\d)(?P<n>\d+)\s*(?P<unit>秒|分钟|分鐘|小时|小時|天|"
                   r"s|sec|secs|seconds?|m|min|mins|minutes?|h|hr|hrs|hours?|d|days?)\s*(?:前|ago)",
                   re.IGNORECASE)
 _JUST_NOW = re.compile(r"刚刚|剛剛|just now", re.IGNORECASE)
@@ -53,7 +53,7 @@ _ISO = re.compile(r"^\s*\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
 
 # Anything that looks like a displayed time, for telling time rows and messages apart.
 LOOKS_LIKE_TIME = re.compile(
-    r"(?:^|[^\d])\d{1,2}[:：]\d{2}(?:$|[^\d])|刚刚|剛剛|\d+\s*(?:分钟|小时|秒)前|"
+    r"(?:^|[^\d])\d{1,2}[:：]\d{2}(?:$|[^\d])|刚刚|剛剛|(?<!\d)\d+\s*(?:分钟|小时|秒)前|"
     r"\b\d+\s*(?:min|mins|minutes?|hours?|hrs?)\s+ago\b|just now",
     re.IGNORECASE,
 )
@@ -65,7 +65,7 @@ def zone(name: str | None) -> tzinfo:
         return UTC
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder, a long name
         return UTC
 
 
@@ -105,8 +105,19 @@ def resolve(text: str | None, now: datetime, default_day: date | None = None) ->
 
     ``now`` is the capture time, timezone-aware, in the zone the page showed times in.
     A time without a day is on ``default_day`` (a day row above it), else today; a month and day without a year is the latest such
-    date not after today; a weekday is the latest such day before today.
+    date not after today; a weekday is the latest such day before today. A time past
+    the ends of the calendar (``99999999 天前``, 昨天 on 1 January of year 1) is None.
     """
+    try:
+        moment = _resolve(text, now, default_day)
+        if moment is not None:
+            moment.astimezone(UTC)  # ids hash the UTC instant: it must exist
+        return moment
+    except (OverflowError, ValueError):  # datetime's range, int()'s digit limit
+        return None
+
+
+def _resolve(text: str | None, now: datetime, default_day: date | None) -> datetime | None:
     if not text:
         return None
     raw = text.strip()
@@ -191,4 +202,7 @@ def parse_instant(value: datetime | str | None, tz: tzinfo) -> datetime | None:
             return None
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
-    return value.astimezone(tz)
+    try:
+        return value.astimezone(tz)
+    except (OverflowError, ValueError):  # 9999-12-31T23:59Z seen from UTC+8
+        return None

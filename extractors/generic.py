@@ -10,13 +10,25 @@ original prices; 运费/优惠券/省 amounts are not product prices at all.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import islice
 
 from lxml import etree
 
 from .fields import Candidate, availability_of
-from .html import SKIP, clean, element_text, meta, tag_of
-from .money import Money, find_prices
+from .html import (
+    SKIP,
+    clean,
+    element_text,
+    events,
+    is_element,
+    meta,
+    next_element,
+    short_text,
+    tag_of,
+)
+from .money import Money, find_prices, iter_prices
 
 STRATEGY = "generic"
 FINAL = re.compile(r"券后价?|到手价?|折后价|预估到手|领券后|用券后|final price|after coupon",
@@ -26,7 +38,7 @@ _SALE = re.compile(r"活动价|促销价|秒杀价|拼单价|拼团价|团购价
 _ORIGINAL = re.compile(r"原价|划线价|市场价|参考价|吊牌价|专柜价|指导价|零售价|门市价|单独购买|"
                        r"list price|was\b|msrp|rrp|typical price|retail price|regular price",
                        re.I)
-_NOT_PRICE = re.compile(r"运费|邮费|快递费|满\s*\d|减\s*$|优惠券|\d+元券|券$|省|节省|立减|"
+_NOT_PRICE = re.compile(r"运费|邮费|快递费|满\s*\d|减\s*$|优惠券|(?<!\d)\d+元券|券$|省|节省|立减|"
                         r"直降|定金|尾款|每期|分期|/月|/期|红包|积分|返现|shipping|delivery|"
                         r"save|off\b|coupon|per month|/mo\b|deposit", re.I)
 _STRUCK_CLASS = re.compile(r"line-?through|\bdel\b|strike|origin|old-?price|was-?price|"
@@ -42,7 +54,7 @@ _ELSEWHERE_HEADING = re.compile(
 _HEADINGS = ("h2", "h3", "h4")
 _TITLE_CLASS = re.compile(r"(?:goods|item|product|sku)[-_]?(?:title|name)(?![-_]?(?:wrap|box))",
                           re.I)
-_TITLE_SPLIT = re.compile(r"\s*(?:[-_|–—]\s*(?:淘宝|天猫|京东|拼多多|Amazon|tmall|taobao|jd)"
+_TITLE_SPLIT = re.compile(r"(?<!\s)\s*(?:[-_|–—]\s*(?:淘宝|天猫|京东|拼多多|Amazon|tmall|taobao|jd)"
                           r"[^-_|]*|"
                           r"【[^】]*】.*|\s[-|–—]\s.*)$", re.I)
 _REMOVED = re.compile(
@@ -51,6 +63,27 @@ _REMOVED = re.compile(
     r"no longer available|this item is no longer|item (?:was |has been )?removed|"
     r"product (?:is )?discontinued", re.I)
 _SELLER_CLASS = re.compile(r"(?:shop|store|mall)[\w-]{0,10}name|seller|merchant", re.I)
+
+
+def _attr_words(*words: str) -> etree.XPath:
+    """Elements whose class, id or style holds one of ``words`` (any case), in document
+    order: a superset of what a regex on :func:`_classes` accepts, found in C, so that a
+    page of two million elements is not walked in Python for a handful of matches."""
+    lower = "translate(., 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
+    test = " or ".join(f"contains({lower}, '{w}')" for w in words)
+    return etree.XPath(f"descendant-or-self::*[@*[name()='class' or name()='id' or name()='style'][{test}]]")
+
+
+def _text_words(*words: str) -> etree.XPath:
+    """Elements with a text node holding one of ``words`` (as written, or in upper or
+    title case), in document order."""
+    spellings = {v for w in words for v in (w, w.upper(), w.title())}
+    test = " or ".join(f"contains(., '{w}')" for w in sorted(spellings))
+    return etree.XPath(f"descendant-or-self::*[text()[{test}]]")
+
+
+_SELLERISH = _attr_words("name", "seller", "merchant")
+_TITLEISH = _attr_words("title", "name")
 _SPEC_CLASS = re.compile(r"param|spec|attr|attribute|detail-list|parameter|规格", re.I)
 
 
@@ -80,108 +113,162 @@ def _is_struck(el: etree._Element) -> bool:
     return tag_of(el) in ("del", "s", "strike") or bool(_STRUCK_CLASS.search(_classes(el)))
 
 
-def _struck(el: etree._Element, token: str) -> bool:
-    """The token is struck when its element, an ancestor, or the descendant holding it is."""
+def _struck_reader(el: etree._Element) -> Callable[[str], bool]:
+    """Whether a price token in ``el`` is struck: ``el``, an ancestor, or the descendant
+    holding it is. The struck descendants are read once per element, not once per price
+    (a description with a thousand prices in it has a thousand tokens)."""
     if any(_is_struck(a) for a in _ancestors(el, 3)):
-        return True
-    token = token.strip()
-    return any(_is_struck(d) and token in element_text(d) for d in el.iterdescendants())
+        return lambda token: True
+    struck_texts: list[str] | None = None
+
+    def struck(token: str) -> bool:
+        nonlocal struck_texts
+        if struck_texts is None:
+            struck_texts = [element_text(d) for d in el.iterdescendants()
+                            if is_element(d) and _is_struck(d)]
+        token = token.strip()
+        return any(token in t for t in struck_texts)
+    return struck
 
 
 def find_title(tree: etree._Element) -> tuple[str | None, etree._Element | None, str]:
     for h1 in tree.iter("h1"):
-        text = element_text(h1)
-        if 2 <= len(text) <= 300:
+        text = short_text(h1, 300) or ""
+        if 2 <= len(text):
             return text, h1, "h1"
     body = tree.find("body")
-    for el in body.iter() if body is not None else []:
+    for el in _TITLEISH(body) if body is not None else []:
         if isinstance(el.tag, str) and tag_of(el) not in ("a", "img", "input") and \
                 _TITLE_CLASS.search(f"{el.get('class') or ''} {el.get('id') or ''}"):
-            text = element_text(el)
-            if 4 <= len(text) <= 200 and not _ELSEWHERE.search(
+            text = short_text(el, 200) or ""
+            if 4 <= len(text) and not _ELSEWHERE.search(
                     " ".join(_classes(a) for a in _ancestors(el, 8))):
                 return text, el, "class"
     title = tree.find(".//title")
-    text = element_text(title) if title is not None else ""
+    text = (short_text(title, 2000) or "") if title is not None else ""
     text = _TITLE_SPLIT.sub("", text) or text
     return (text or None), None, "title"
 
 
+def _has_digit(text: str | None) -> bool:
+    return bool(text) and any(c.isdigit() for c in text)
+
+
 def _price_elements(body: etree._Element, limit: int = 4000) -> list[tuple[int, etree._Element]]:
-    """Elements (with document index) whose own text holds a digit, scripts skipped."""
+    """Elements (with document index) whose own text holds a digit, scripts skipped.
+
+    Text after a comment (``$<!-- -->12.99``) is its parent's own text. The index counts
+    elements only.
+    """
     out: list[tuple[int, etree._Element]] = []
-    walker = etree.iterwalk(body, events=("start",))
-    for index, (_, el) in enumerate(walker):
-        tag = tag_of(el)
-        if not tag or tag in SKIP:
-            walker.skip_subtree()
+    index = -1
+    for event, el, tag in events(body):
+        if event == "end":
             continue
-        if el.text and any(c.isdigit() for c in el.text):
-            out.append((index, el))
         parent = el.getparent()
-        if el.tail and parent is not None and any(c.isdigit() for c in el.tail):
-            out.append((index, parent))
+        if event == "other":
+            if _has_digit(el.tail) and parent is not None:
+                out.append((max(index, 0), parent))
+        else:
+            index += 1
+            if _has_digit(el.text) and tag not in SKIP:
+                out.append((index, el))
+            if _has_digit(el.tail) and parent is not None:
+                out.append((index, parent))
         if len(out) >= limit:
             break
     return out
 
 
 def _label(el: etree._Element, text: str, start: int) -> str:
-    before = text[:start].strip()
+    before = text[max(0, start - 64):start].strip()  # cleaned text: no long blank runs
     if len(before) < 2:
         prev = el.getprevious()
+        gap = ""
+        while prev is not None and not is_element(prev):  # comments between: their tails
+            gap = (prev.tail or "") + gap
+            prev = prev.getprevious()
         if prev is not None:
-            before = element_text(prev)[-16:] + before
+            before = element_text(prev)[-16:] + clean(gap) + before
         else:
             parent = el.getparent()
-            if parent is not None and parent.text:
-                before = clean(parent.text)[-16:] + before
+            lead = (parent.text or "") + gap if parent is not None else gap
+            if lead:
+                before = clean(lead)[-16:] + before
     return before[-16:]
 
 
-def _under_heading(el: etree._Element, title_el: etree._Element | None) -> bool:
-    """Inside a block (not the whole page) headed 为你推荐 / "You may also like"..."""
+def _under_heading(el: etree._Element, title_el: etree._Element | None,
+                   memo: dict[etree._Element, bool] | None = None) -> bool:
+    """Inside a block (not the whole page) headed 为你推荐 / "You may also like"...
+
+    ``memo`` keeps each block's answer: a block with thousands of children is read once,
+    not once per price inside it.
+    """
+    memo = {} if memo is None else memo
     for block in _ancestors(el, 6)[1:]:
         if tag_of(block) in ("body", "html") or (title_el is not None and
                                                  any(a is block for a in title_el.iterancestors())):
             return False
-        for child in block:
-            if tag_of(child) in _HEADINGS or "mt" == (child.get("class") or "").strip():
-                if _ELSEWHERE_HEADING.search(element_text(child)[:40]):
-                    return True
+        headed = memo.get(block)
+        if headed is None:
+            headed = memo[block] = _headed_elsewhere(block)
+        if headed:
+            return True
+    return False
+
+
+def _headed_elsewhere(block: etree._Element) -> bool:
+    for child in block:
+        if not is_element(child):
+            continue
+        if tag_of(child) in _HEADINGS or "mt" == (child.get("class") or "").strip():
+            if _ELSEWHERE_HEADING.search(element_text(child)[:40]):
+                return True
     return False
 
 
 def displayed_prices(tree: etree._Element, currency: str | None,
-                     title_el: etree._Element | None) -> list[PriceSeen]:
+                     title_el: etree._Element | None, limit: int = 4000) -> list[PriceSeen]:
     body = tree.find("body")
     if body is None:
         return []
     seen: list[PriceSeen] = []
     done: set[etree._Element] = set()
+    headed: dict[etree._Element, bool] = {}
+    short: dict[etree._Element, str | None] = {}  # one container, read once for all inside
     for index, el in _price_elements(body):
         box = el
         for candidate in _ancestors(el, 2):
-            if tag_of(candidate) in ("body", "html") or len(element_text(candidate)) > 60:
+            if candidate not in short:
+                short[candidate] = short_text(candidate, 60) \
+                    if tag_of(candidate) not in ("body", "html") else None
+            text = short[candidate]
+            if text is None:
                 break
             box = candidate
-            if find_prices(element_text(candidate), currency):
+            if find_prices(text, currency):
                 break
         if box in done:
             continue
         done.add(box)
         text = element_text(box)
-        for money, start, end in find_prices(text, currency):
+        found = list(islice(iter_prices(text, currency), limit - len(seen)))
+        if not found:
+            continue
+        priceish = bool(_PRICE_CLASS.search(" ".join(_classes(a) for a in _ancestors(box, 2))))
+        elsewhere = bool(_ELSEWHERE.search(" ".join(_classes(a) for a in _ancestors(box, 8)))) \
+            or _under_heading(box, title_el, headed)
+        struck = _struck_reader(box)
+        for money, start, end in found:
             label = _label(box, text, start)
             after = text[end:end + 6]
             if _NOT_PRICE.search(label[-8:]) or re.match(r"\s*(?:券|优惠|off)", after, re.I):
                 continue
-            classes = " ".join(_classes(a) for a in _ancestors(box, 2))
-            far = " ".join(_classes(a) for a in _ancestors(box, 8))
-            seen.append(PriceSeen(money, label, _struck(box, text[start:end]), index,
-                                  bool(_PRICE_CLASS.search(classes)),
-                                  bool(_ELSEWHERE.search(far)) or _under_heading(box, title_el),
-                                  text[start:end]))
+            seen.append(PriceSeen(money, label, struck(text[start:end]), index, priceish,
+                                  elsewhere, text[start:end]))
+        if len(seen) >= limit:
+            break
     return seen
 
 
@@ -257,35 +344,39 @@ def seller_candidates(tree: etree._Element) -> list[Candidate]:
     body = tree.find("body")
     if body is None:
         return []
-    for el in body.iter():
-        if not isinstance(el.tag, str) or not _SELLER_CLASS.search(_classes(el)):
-            continue
+    named = [el for el in _SELLERISH(body) if _SELLER_CLASS.search(_classes(el))]
+    for el in named:
         # A seller card holds the name and more (ratings, "99.2% positive"): prefer the
         # innermost element that is still named like a seller, then its link's text.
-        inner = [d for d in el.iterdescendants() if isinstance(d.tag, str)
-                 and _SELLER_CLASS.search(_classes(d)) and 1 < len(_seller_text(d)) <= 40]
-        leaves = [d for d in inner if not any(o is not d and d in o.iterancestors()
-                                              for o in inner)]
+        inner = [d for d in _SELLERISH(el)
+                 if _SELLER_CLASS.search(_classes(d)) and _seller_name(d) is not None]
+        # the innermost: those that hold no other one (one pass over their ancestors)
+        holders = {a for d in inner for a in d.iterancestors()}
+        leaves = [d for d in inner if d not in holders]
         target = leaves[0] if leaves else el
         text = _seller_text(target)
         link = target if tag_of(target) == "a" else target.find(".//a")
-        if link is not None and len(text) > 40 and 1 < len(_seller_text(link)) <= 40:
-            text = _seller_text(link)
-        if 1 < len(text) <= 40:
+        if link is not None and (text is None or len(text) > 40) and _seller_name(link):
+            text = _seller_name(link)
+        if text is not None and 1 < len(text) <= 40:
             url = link.get("href") if link is not None else None
             return [Candidate("seller", {"name": text, "url": url}, STRATEGY, weight=1.0)]
     return _shop_card(body)
 
 
 _ENTER_SHOP = re.compile(r"^(?:进店|进店逛逛|进入店铺|逛逛店铺|Visit (?:the )?store)$", re.I)
+# What an element's own text must start with for its whole text to be one of those.
+_ENTER_SHOP_START = re.compile(r"^(?:进|逛|visit\b)", re.I)
 _STATS = re.compile(r"\d|好评|关注|粉丝|评分|体验|在售|商品|followers|rating", re.I)
+_ENTER_SHOPISH = _text_words("进", "逛", "visit")
 
 
 def _shop_card(body: etree._Element) -> list[Candidate]:
     """A shop card without class names: the first plain text before its 进店 button."""
-    for el in body.iter():
-        own = el.text.strip() if isinstance(el.tag, str) and el.text else ""
-        if not own or len(own) > 20 or not _ENTER_SHOP.match(element_text(el)):
+    for el in _ENTER_SHOPISH(body):
+        own = el.text.strip() if is_element(el) and el.text else ""
+        if not own or len(own) > 20 or not _ENTER_SHOP_START.match(own) or \
+                not _ENTER_SHOP.match(short_text(el, 40) or ""):
             continue
         for card in _ancestors(el, 3)[1:]:
             for line in _lines_before(card, el):
@@ -306,9 +397,18 @@ def _lines_before(card: etree._Element, stop: etree._Element) -> list[str]:
     return out
 
 
-def _seller_text(el: etree._Element) -> str:
-    return re.sub(r"^(?:店铺|商家|卖家|Sold by|Seller|Store|进店逛逛)\s*[:：]?\s*", "",
-                  element_text(el), flags=re.I)
+_SELLER_LABEL = re.compile(r"^(?:店铺|商家|卖家|Sold by|Seller|Store|进店逛逛)\s*[:：]?\s*", re.I)
+
+
+def _seller_text(el: etree._Element) -> str | None:
+    """The element's text without a 店铺:/Sold by label; None when far too long for a name."""
+    text = short_text(el, 80)
+    return None if text is None else _SELLER_LABEL.sub("", text)
+
+
+def _seller_name(el: etree._Element) -> str | None:
+    text = _seller_text(el)
+    return text if text is not None and 1 < len(text) <= 40 else None
 
 
 def specs_of(tree: etree._Element, limit: int = 100) -> dict[str, str]:
@@ -322,12 +422,15 @@ def specs_of(tree: etree._Element, limit: int = 100) -> dict[str, str]:
             break
         tag = tag_of(el)
         if tag == "tr":
-            cells = [element_text(c) for c in el if tag_of(c) in ("td", "th")]
-            if len(cells) == 2 and 0 < len(cells[0]) <= 30 and 0 < len(cells[1]) <= 200:
-                specs.setdefault(cells[0].rstrip(":："), cells[1])
+            cells = [c for c in el if tag_of(c) in ("td", "th")]
+            if len(cells) != 2:
+                continue
+            key, value = short_text(cells[0], 30) or "", short_text(cells[1], 200) or ""
+            if 0 < len(key) and 0 < len(value):
+                specs.setdefault(key.rstrip(":："), value)
         elif tag == "dl":
             for dt in el.iter("dt"):
-                dd = dt.getnext()
+                dd = next_element(dt)
                 if dd is not None and tag_of(dd) == "dd":
                     key, value = element_text(dt).rstrip(":："), element_text(dd)
                     if 0 < len(key) <= 30 and 0 < len(value) <= 200:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .fields import Candidate
+from .fields import Candidate, plain
 from .money import Money, parse_price
 
 STRATEGY = "hints"
@@ -19,9 +19,10 @@ FOLD_PX = 1600.0
 
 def _num(value: Any, default: float = 0.0) -> float:
     try:
-        return float(value)
-    except (TypeError, ValueError):
+        number = float(value)
+    except (TypeError, ValueError, OverflowError):
         return default
+    return number if number == number else default  # NaN sorts nowhere
 
 
 def hint_candidates(hints: list[dict[str, Any]] | None, currency: str | None
@@ -33,7 +34,7 @@ def hint_candidates(hints: list[dict[str, Any]] | None, currency: str | None
     for hint in hints:
         if not isinstance(hint, dict):
             continue
-        money = parse_price(str(hint.get("text") or ""), currency)
+        money = parse_price(plain(hint.get("text"), 200), currency)
         if money is None or money.amount <= 0:
             continue
         parsed.append((_num(hint.get("font_px")), _num(hint.get("y")), bool(hint.get("struck")),

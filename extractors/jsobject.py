@@ -21,14 +21,25 @@ _ASSIGN = re.compile(
 )
 _DECODER = json.JSONDecoder()
 MAX_SCRIPT = 8_000_000
+#: Characters the slow (pure Python) brace scan may read per page, on top of once over
+#: every script: an unclosed brace early in a big bundle must not make every later
+#: assignment scan to its end.
+SCAN_BUDGET = 2_000_000
+# What json raises on input it cannot take: bad syntax, or nesting deeper than the stack.
+_JSON_ERRORS = (ValueError, TypeError, RecursionError)
 
 
-def _balanced(text: str, start: int) -> str | None:
-    """The ``{...}``/``[...]`` starting at ``start``, respecting JS strings; None if open."""
+def _balanced(text: str, start: int, budget: list[int] | None = None) -> str | None:
+    """The ``{...}``/``[...]`` starting at ``start``, respecting JS strings; None if open.
+
+    ``budget`` (one mutable count) bounds the characters read across calls.
+    """
     depth = 0
     quote = ""
     i = start
-    n = len(text)
+    n = len(text) if budget is None else min(len(text), start + max(budget[0], 0))
+    if budget is not None:
+        budget[0] -= n - start
     while i < n:
         ch = text[i]
         if quote:
@@ -73,17 +84,17 @@ def js_to_json(js: str) -> str:
     return _JS_TOKENS.sub(repl, js)
 
 
-def _parse_at(text: str, start: int) -> Any:
+def _parse_at(text: str, start: int, budget: list[int] | None = None) -> Any:
     try:
         return _DECODER.raw_decode(text, start)[0]
-    except ValueError:
+    except _JSON_ERRORS:
         pass
-    chunk = _balanced(text, start)
+    chunk = _balanced(text, start, budget)
     if chunk is None:
         return None
     try:
         return json.loads(js_to_json(chunk))
-    except ValueError:
+    except _JSON_ERRORS:
         return None
 
 
@@ -98,21 +109,18 @@ def _json_parse_call(text: str, start: int) -> Any:
     try:
         inner = json.loads(literal if literal[0] == '"' else js_to_json(literal))
         return json.loads(inner)
-    except (ValueError, TypeError):
+    except _JSON_ERRORS:
         return None
 
 
+_STRING = {'"': re.compile(r'"(?:[^"\\]|\\.)*"', re.S),
+           "'": re.compile(r"'(?:[^'\\]|\\.)*'", re.S)}
+
+
 def _balanced_string(text: str, start: int) -> str | None:
-    quote = text[start]
-    i = start + 1
-    while i < len(text):
-        if text[i] == "\\":
-            i += 2
-            continue
-        if text[i] == quote:
-            return text[start:i + 1]
-        i += 1
-    return None
+    """The quoted literal starting at ``start`` (escapes respected); None if unclosed."""
+    m = _STRING[text[start]].match(text, start)
+    return m.group(0) if m else None
 
 
 def _root_name(target: str) -> str:
@@ -123,6 +131,7 @@ def _root_name(target: str) -> str:
 def script_objects(scripts: list[tuple[dict[str, str], str]]) -> dict[str, Any]:
     """Parse every JSON state object in ``(attributes, script text)`` pairs, by root name."""
     found: dict[str, Any] = {}
+    budget = [SCAN_BUDGET + sum(len(body) for _, body in scripts)]
     for n, (attrs, body) in enumerate(scripts):
         if len(body) > MAX_SCRIPT:
             continue
@@ -130,7 +139,7 @@ def script_objects(scripts: list[tuple[dict[str, str], str]]) -> dict[str, Any]:
         if "json" in kind and "ld+json" not in kind:
             try:
                 found[attrs.get("id") or f"json{n}"] = json.loads(body)
-            except ValueError:
+            except _JSON_ERRORS:
                 pass
             continue
         if kind and "javascript" not in kind and "ecmascript" not in kind:
@@ -142,7 +151,7 @@ def script_objects(scripts: list[tuple[dict[str, str], str]]) -> dict[str, Any]:
             if m.group(2).startswith("JSON"):
                 value = _json_parse_call(body, m.end())
             else:
-                value = _parse_at(body, m.end() - 1)
+                value = _parse_at(body, m.end() - 1, budget)
             if isinstance(value, dict | list) and value:
                 found[name] = value
     return found

@@ -3,145 +3,52 @@
 Strategies, each proposing candidates for fields (see :mod:`extractors.fields`): price
 hints from the rendered page, the site profile, structured data (extruct), embedded JSON
 state, and the generic reading of the displayed page. Values are voted on
-(:mod:`extractors.vote`); what the page displays wins a disagreement with markup, and every
-price seen is kept in ``price_candidates``.
+(:mod:`extractors.vote`, :mod:`extractors.listing_record`); what the page displays wins a
+disagreement with markup, and every price seen is kept in ``price_candidates``.
+
+Each strategy runs guarded (:mod:`extractors.guard`): one that fails leaves a warning
+naming it and the error, and the record keeps what the others found.
 """
 
 from __future__ import annotations
 
-import re
-from decimal import Decimal
+from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urljoin
 
-from . import claims as claims_mod
+import lxml.html
+
 from . import generic
 from .decode import decode_html
 from .embedded import generic_candidates
-from .fields import Candidate, money_key
+from .errors import ExtractError
+from .fields import Candidate
+from .guard import describe, guarded
 from .hints import hint_candidates
-from .html import clean, meta, page_lang, parse, visible_lines
+from .html import clean, meta, page_lang, parse_page, visible_lines
 from .jsobject import script_objects
-from .money import Money, find_prices, fmt
-from .profiles import find_profile
-from .promises import find_promises, merge
+from .listing_record import SCHEMA, build_record, empty_record
+from .profiles import Profile, find_profile
 from .siteprofile import Selectors, profile_candidates
 from .sites import default_currency, host_of, site_code
 from .structured import run_extruct, structured_candidates
-from .structured_promises import structured_promises
-from .vote import Ballot, tally, winner
 
-SCHEMA = "jianyipai.listing/1"
+__all__ = ["MAX_CHARS", "SCHEMA", "extract_listing"]
 MAX_CHARS = 30_000_000
-_SHIPPING = re.compile(r"运费|邮费|快递|配送至|包邮|免运费|shipping|delivery", re.I)
-_NOT_SHIPPING = re.compile(r"运费险|運費險|returns?", re.I)
-_FREE = re.compile(r"包邮|免运费|免邮|运费\s*[:：]?\s*[¥￥]?\s*0(?:\.0+)?(?!\d)|free", re.I)
 
 
-def _price_list(cands: list[Candidate]) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
-    seen: set[tuple[Any, ...]] = set()
-    for c in cands:
-        if c.field not in ("price", "original_price") or c.weight < 1:
-            continue
-        key = (c.strategy, c.role, money_key(c.value))
-        if key in seen:
-            continue
-        seen.add(key)
-        item = {"strategy": c.strategy, "role": c.role, "amount": fmt(c.value.amount),
-                "currency": c.value.currency, "label": c.label}
-        if c.value.max_amount is not None:
-            item["max"] = fmt(c.value.max_amount)
-        out.append(item)
-    return out
+@dataclass
+class _Page:
+    """What every strategy reads: the text, its tree, and what the URL says."""
 
-
-def _pick(cands: list[Candidate], field: str, key=lambda v: v) -> Ballot | None:
-    return winner([c for c in cands if c.field == field], key)
-
-
-def _not_shown_as_original(prices: list[Ballot], originals: list[Ballot]) -> list[Ballot]:
-    """Price ballots, best first: a displayed 券后价/到手价 first, and not the original.
-
-    A profile selector or a state field may hand over the struck price (``.tm-price`` also
-    matches the 划线价, ``item.price`` holds the list price). When the best original-price
-    ballot is displayed (weight >= 3) at the same amount as the winning price and the display
-    offers a lower price, that lower one is what the buyer pays now.
-    """
-    if len(prices) < 2:
-        return prices
-    final = [b for b in prices[1:] if b.best.value.amount < prices[0].best.value.amount
-             and any(c.family == "display" and c.weight >= 3 and c.label
-                     and generic.FINAL.search(c.label) for c in b.members)]
-    if final and not any(c.label and generic.FINAL.search(c.label) for c in prices[0].members):
-        # 券后价/到手价 shown on the page beat a 价格/促销价 or unlabelled price (README).
-        return [final[0]] + [b for b in prices if b is not final[0]]
-    if not originals:
-        return prices
-    shown = originals[0]
-    if shown.families.get("display", 0.0) < 3.0 or shown.key != prices[0].key:
-        return prices
-    amount = shown.best.value.amount
-    lower = [b for b in prices[1:] if "display" in b.families
-             and b.best.value.amount < amount and b.best.value.max_amount is None]
-    if not lower:
-        return prices
-    return [lower[0]] + [b for b in prices if b is not lower[0]]
-
-
-_SUFFIX = re.compile(r"\s*[-|–—·]\s*\S.{0,30}")
-
-
-def _without_site_suffix(title: str | None, cands: list[Candidate]) -> str | None:
-    """``Foo | eBay`` -> ``Foo`` when another title candidate (the page's heading) says Foo."""
-    if not title:
-        return title
-    for c in cands:
-        other = clean(c.value) if c.field == "title" and isinstance(c.value, str) else None
-        if other and len(other) < len(clean(title)) and clean(title).startswith(other) and \
-                _SUFFIX.fullmatch(clean(title)[len(other):]):
-            return other
-    return title
-
-
-def _fill_currency(money: Money, cands: list[Candidate], fallback: str | None) -> Money:
-    if money.currency:
-        return money
-    for c in cands:
-        if c.field in ("price", "original_price") and c.value.currency:
-            return Money(money.amount, c.value.currency, money.max_amount)
-    return Money(money.amount, fallback, money.max_amount)
-
-
-def _shipping(lines: list[str], cands: list[Candidate], currency: str | None
-              ) -> tuple[dict[str, Any] | None, str | None]:
-    chosen = _pick(cands, "shipping")
-    text = chosen.best.value if chosen else None
-    strategy = chosen.best.strategy if chosen else None
-    if text is None:
-        text = next((ln for ln in lines[:3000] if len(ln) <= 60 and _SHIPPING.search(ln)
-                     and not _NOT_SHIPPING.search(ln)), None)
-        strategy = "generic" if text else None
-    if text is None:
-        return None, None
-    prices = find_prices(text, currency)
-    free = True if _FREE.search(text) else None
-    cost = prices[0][0] if prices else None
-    if cost is not None and cost.amount == 0:
-        free = True
-    return {"text": text, "free": free,
-            "cost": cost.as_price() if cost is not None and not free else None}, strategy
-
-
-def _images(cands: list[Candidate], url: str | None) -> list[str]:
-    out: list[str] = []
-    for c in cands:
-        if c.field != "images" or not isinstance(c.value, str) or c.value.startswith("data:"):
-            continue
-        src = urljoin(url, c.value) if url else c.value
-        if src not in out:
-            out.append(src)
-    return out[:20]
+    text: str
+    tree: Any
+    markup: str  # what CSS selectors read: the text, or the tree when libxml2 gave up
+    url: str | None
+    host: str | None
+    profile: Profile | None
+    currency: str | None
+    site: str | None
+    warnings: list[str] = field(default_factory=list)
 
 
 def extract_listing(html: bytes | str, url: str | None = None, *,
@@ -152,159 +59,90 @@ def extract_listing(html: bytes | str, url: str | None = None, *,
     Raises :class:`extractors.ExtractError` only when the input is not a page (empty or
     binary); every other problem is a string in ``warnings``.
     """
-    decoded = decode_html(html, content_type)
-    warnings = list(decoded.warnings)
-    text = decoded.text
+    warnings: list[str] = []
+    encoding = None
+    try:
+        decoded = decode_html(html, content_type)
+        warnings += decoded.warnings
+        encoding = decoded.encoding
+        return _extract(decoded.text, url, hints, warnings, encoding)
+    except ExtractError:
+        raise
+    except Exception as exc:  # the last net: a bug outside every guarded strategy
+        warnings.append(f"extraction failed ({describe(exc)}); the record is empty")
+        return empty_record(url if isinstance(url, str) else None, warnings, encoding)
+
+
+def _page(text: str, url: str | None, warnings: list[str]) -> _Page:
     if len(text) > MAX_CHARS:
         warnings.append(f"page is {len(text)} characters; only the first {MAX_CHARS} were read")
         text = text[:MAX_CHARS]
     if "<" not in text[:100_000]:
         warnings.append("no HTML markup found; read as plain text")
-    tree = parse(text)
+    tree, parse_warnings = parse_page(text)
+    warnings += parse_warnings
+    markup = lxml.html.tostring(tree, encoding="unicode") if parse_warnings else text
     host = host_of(url)
-    profile = find_profile(host, text)
-    currency = (profile.currency if profile and profile.currency else None) or \
-        default_currency(url, page_lang(tree))
+    profile = guarded("profile lookup", warnings, None, lambda: find_profile(host, text))
+    currency = (profile.currency if profile and profile.currency else None) or guarded(
+        "currency", warnings, None, lambda: default_currency(url, page_lang(tree)))
     site = site_code(url) or (profile.site if profile else None)
-    scripts = [(dict(s.attrib), s.text or "") for s in tree.iter("script")]
-    objects = script_objects(scripts)
+    return _Page(text, tree, markup, url, host, profile, currency, site, warnings)
 
+
+def _extract(text: str, url: str | None, hints: list[dict[str, Any]] | None,
+             warnings: list[str], encoding: str | None) -> dict[str, Any]:
+    page = _page(text, url, warnings)
+    tree, currency = page.tree, page.currency
+
+    def run(strategy: str, default: Any, fn: Any) -> Any:
+        return guarded(strategy, warnings, default, fn)
+
+    objects = run("embedded-json", {}, lambda: script_objects(
+        [(dict(s.attrib), s.text or "") for s in tree.iter("script")]))
     cands: list[Candidate] = []
-    got, hint_warnings = hint_candidates(hints, currency)
+    got, hint_warnings = run("hints", ([], []), lambda: hint_candidates(hints, currency))
     cands += got
     warnings += hint_warnings
     removed_by_profile = False
-    if profile is not None:
-        got, removed_by_profile = profile_candidates(profile, Selectors(text, tree), url,
-                                                     objects, currency)
+    if page.profile is not None:
+        profile = page.profile
+        got, removed_by_profile = run(f"profile:{profile.name}", ([], False),
+                                      lambda: profile_candidates(profile,
+                                                                 Selectors(page.markup, tree),
+                                                                 url, objects, currency))
         cands += got
-    data, extruct_warnings = run_extruct(text, url)
-    warnings += extruct_warnings
-    got, nodes = structured_candidates(data, currency)
+    got, nodes = run("structured-data", ([], []), lambda: _structured(page))
     cands += got
-    cands += generic_candidates(objects, currency)
-    title, title_el, how = generic.find_title(tree)
+    cands += run("embedded-json", [], lambda: generic_candidates(objects, currency))
+    title, title_el, how = run("generic title", (None, None, "none"),
+                               lambda: generic.find_title(tree))
     if title:
         cands.append(Candidate("title", title, "generic", weight=1.0 if how == "h1" else 0.5))
-    cands += generic.price_candidates(tree, currency, title_el)
-    lines = visible_lines(tree)
-    cands += generic.availability_candidates(lines)
-    cands += generic.seller_candidates(tree)
-    site_name = meta(tree, "og:site_name")
-    if site_name and profile is None and site == host and len(site_name) <= 60:
-        # A shop on its own domain (Shopify, WooCommerce...) is the seller; on a marketplace
-        # (a known site code) og:site_name names the platform, so it is not used there.
-        cands.append(Candidate("seller", {"name": clean(site_name), "url": None}, "opengraph",
-                               weight=0.5))
-    meta_desc = generic.description(tree)
+    cands += run("generic prices", [], lambda: generic.price_candidates(tree, currency, title_el))
+    lines = run("visible text", [], lambda: visible_lines(tree))
+    cands += run("generic availability", [], lambda: generic.availability_candidates(lines))
+    cands += run("generic seller", [], lambda: generic.seller_candidates(tree))
+    cands += run("opengraph seller", [], lambda: _site_seller(page))
+    meta_desc = run("description", None, lambda: generic.description(tree))
     if meta_desc:
         cands.append(Candidate("description", meta_desc, "generic", weight=0.5))
-    return _record(url, site, currency, cands, nodes, lines, tree,
-                   profile_removed=removed_by_profile, warnings=warnings,
-                   encoding=decoded.encoding)
+    return build_record(url, page.site, currency, cands, nodes, lines, tree,
+                        profile_removed=removed_by_profile, warnings=warnings,
+                        encoding=encoding)
 
 
-def _record(url: str | None, site: str | None, currency: str | None, cands: list[Candidate],
-            nodes: list[dict[str, Any]], lines: list[str], tree: Any, *, profile_removed: bool,
-            warnings: list[str], encoding: str | None) -> dict[str, Any]:
-    sources: dict[str, str] = {}
+def _structured(page: _Page) -> tuple[list[Candidate], list[dict[str, Any]]]:
+    data, extruct_warnings = run_extruct(page.text, page.url, page.tree)
+    page.warnings.extend(extruct_warnings)
+    return structured_candidates(data, page.currency)
 
-    def take(field: str, key=lambda v: v) -> Any:
-        ballot = _pick(cands, field, key)
-        if ballot is None:
-            return None
-        sources[field] = ballot.best.strategy
-        return ballot.best.value
 
-    title = _without_site_suffix(take("title", lambda v: clean(v).lower()), cands)
-    price_cands = [c for c in cands if c.field == "price"]
-    ballots = _not_shown_as_original(tally(price_cands, money_key),
-                                     tally([c for c in cands if c.field == "original_price"],
-                                           money_key))
-    price = price_range = None
-    if ballots:
-        top = ballots[0]
-        money = _fill_currency(top.best.value, cands, currency)
-        sources["price"] = top.best.strategy
-        if money.max_amount is not None:
-            price_range = money.as_range()
-            sources["price_range"] = top.best.strategy
-        price = Money(money.amount, money.currency).as_price()
-        if "display" in top.families:
-            for other in ballots[1:]:
-                if "markup" in other.families and "markup" not in top.families:
-                    m = other.best.value
-                    warnings.append(
-                        f"displayed price {fmt(money.amount)} differs from {other.best.strategy} "
-                        f"{fmt(m.amount)}; both kept in price_candidates")
-                    break
-    else:
-        warnings.append("no price found")
-    original = None
-    obs = tally([c for c in cands if c.field == "original_price"], money_key)
-    # The best-voted original price that is above the price: a lower one (a "Regular price"
-    # label on the current price, say) must not hide a struck price above it.
-    ob = next((b for b in obs if price is None
-               or b.best.value.amount > Decimal(price["amount"])), obs[0] if obs else None)
-    if ob is not None:
-        om = _fill_currency(ob.best.value, cands, currency)
-        if price is None or om.amount > Decimal(price["amount"]):
-            original = Money(om.amount, om.currency).as_price()
-            sources["original_price"] = ob.best.strategy
-        else:
-            warnings.append(f"original price {fmt(om.amount)} is not above the price; ignored")
-    if price is not None and price["currency"] is None:
-        warnings.append("price currency unknown")
-
-    seller_ballot = _pick(cands, "seller", lambda v: clean(v["name"]).lower())
-    seller = None
-    if seller_ballot is not None:
-        name = seller_ballot.best.value["name"]
-        seller_url = next((c.value.get("url") for c in seller_ballot.members
-                           if c.value.get("url")), None)
-        if seller_url and url:
-            seller_url = urljoin(url, seller_url)
-        seller = {"name": name, "url": seller_url}
-        sources["seller"] = seller_ballot.best.strategy
-    sku = take("sku")
-    availability = take("availability")
-    rating = take("rating")
-    review_count = take("review_count")
-    description = take("description")
-    sources.pop("description", None)
-
-    removed_phrase = generic.removed_phrase(lines)
-    removed = bool(removed_phrase) or profile_removed
-    if removed:
-        sources["removed"] = "generic" if removed_phrase else "profile"
-        if availability in (None, "InStock"):
-            availability = "Discontinued"
-            sources["availability"] = sources["removed"]
-    shipping, ship_source = _shipping(lines, cands, currency)
-    if ship_source:
-        sources["shipping"] = ship_source
-    images = _images(cands, url)
-    specs = generic.specs_of(tree)
-
-    body_text = "\n".join(lines)
-    page_promises = find_promises(body_text, "page")
-    if title:
-        page_promises = merge(find_promises(title, "page"), page_promises)
-    promises = merge(page_promises, structured_promises(nodes))
-    claim_groups = [claims_mod.find_claims(title, "title")] if title else []
-    if description:
-        claim_groups.append(claims_mod.find_claims(description, "description"))
-    claim_groups.append(claims_mod.find_claims(body_text, "body"))
-    claims, cut = claims_mod.merge(*claim_groups)
-    if cut:
-        warnings.append("more than 200 claim candidates; the rest were left out")
-
-    return {
-        "schema": SCHEMA, "kind": "listing", "url": url, "site": site, "title": title,
-        "price": price, "price_range": price_range, "original_price": original,
-        "price_candidates": _price_list(cands), "seller": seller, "sku": sku,
-        "availability": availability, "rating": rating, "review_count": review_count,
-        "shipping": shipping, "promises": promises, "claims": claims,
-        "claims_note": claims_mod.CLAIMS_NOTE, "specs": specs, "images": images,
-        "sources": sources, "encoding": encoding, "warnings": warnings, "removed": removed,
-    }
+def _site_seller(page: _Page) -> list[Candidate]:
+    site_name = meta(page.tree, "og:site_name")
+    if site_name and page.profile is None and page.site == page.host and len(site_name) <= 60:
+        # A shop on its own domain (Shopify, WooCommerce...) is the seller; on a marketplace
+        # (a known site code) og:site_name names the platform, so it is not used there.
+        return [Candidate("seller", {"name": clean(site_name), "url": None}, "opengraph",
+                          weight=0.5)]
+    return []

@@ -8,6 +8,7 @@ module decides: ``¥``/``￥`` is JPY only when that default is JPY, otherwise C
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -27,6 +28,7 @@ _SYMBOLS = {
     "元": "CNY", "圆": "CNY", "円": "JPY",
 }
 _CENT = Decimal("0.01")
+_MAX = Decimal("1e12")
 
 
 @dataclass(frozen=True)
@@ -78,7 +80,7 @@ def to_decimal(num: str, currency: str | None = None) -> Decimal | None:
         value = Decimal(num)
     except InvalidOperation:
         return None
-    if not value.is_finite() or value < 0 or value > Decimal("1e12"):
+    if not value.is_finite() or value < 0 or value > _MAX:
         return None
     return value
 
@@ -101,19 +103,24 @@ def _money(m: re.Match[str], default_currency: str | None) -> Money | None:
     return Money(low, currency, high)
 
 
-def find_prices(
+def iter_prices(
     text: str, default_currency: str | None = None, *, require_currency: bool = True
-) -> list[tuple[Money, int, int]]:
-    """Every price in ``text`` with its span; without a currency marker only if allowed."""
-    out: list[tuple[Money, int, int]] = []
+) -> Iterator[tuple[Money, int, int]]:
+    """Every price in ``text`` with its span, as found; see :func:`find_prices`."""
     for m in PRICE_RE.finditer(text):
         marked = any(m.group(g) for g in ("pre", "post", "pre2", "post2", "wan"))
         if require_currency and not marked:
             continue
         money = _money(m, default_currency)
         if money is not None:
-            out.append((money, m.start(), m.end()))
-    return out
+            yield money, m.start(), m.end()
+
+
+def find_prices(
+    text: str, default_currency: str | None = None, *, require_currency: bool = True
+) -> list[tuple[Money, int, int]]:
+    """Every price in ``text`` with its span; without a currency marker only if allowed."""
+    return list(iter_prices(text, default_currency, require_currency=require_currency))
 
 
 def parse_price(
@@ -124,9 +131,22 @@ def parse_price(
     if text is None or isinstance(text, bool):
         return None
     if isinstance(text, int | float):
-        try:
-            return Money(Decimal(str(text)), default_currency)
-        except InvalidOperation:
-            return None
-    found = find_prices(str(text), default_currency, require_currency=require_currency)
+        amount = _number(text)
+        return Money(amount, default_currency) if amount is not None else None
+    if not isinstance(text, str):
+        return None
+    found = find_prices(text[:10_000], default_currency, require_currency=require_currency)
     return found[0][0] if found else None
+
+
+def _number(value: int | float) -> Decimal | None:
+    """A JSON number as an amount: finite, not negative, at most 1e12 (like text prices)."""
+    if isinstance(value, int) and abs(value) > 10 ** 12:
+        return None  # also keeps str() away from 10,000-digit integers
+    try:
+        amount = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    except (InvalidOperation, ValueError, OverflowError):
+        return None
+    if not amount.is_finite() or amount < 0 or amount > _MAX:
+        return None
+    return amount

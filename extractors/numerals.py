@@ -11,8 +11,11 @@ _DIGITS = {
 }
 _UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
 
-#: A regex fragment matching one number written in Arabic digits or Chinese numerals.
-NUMBER = r"(?:\d+(?:\.\d+)?|[零〇一二两兩三四五六七八九十百千壹贰叁肆伍陆柒捌玖拾佰仟]+)"
+_ZH = "零〇一二两兩三四五六七八九十百千壹贰叁肆伍陆柒捌玖拾佰仟"
+#: A regex fragment matching one number written in Arabic digits or Chinese numerals. It
+#: starts only where a run of digits (or numerals) starts: a regex trying every position
+#: inside a 100,000-digit run would take quadratic time.
+NUMBER = rf"(?:(?<!\d)\d+(?:\.\d+)?|(?<![{_ZH}])[{_ZH}]+)"
 
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
 

@@ -78,10 +78,14 @@ def find_promises(text: str, source: str = "page") -> list[dict[str, Any]]:
                 hits.append((match.start(), match.end(), pattern.code, params))
     hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
     kept: list[tuple[int, int, str, dict[str, Any]]] = []
+    reach: dict[str, int] = {}  # per code, the furthest end of a kept hit
     for hit in hits:
-        if any(k[2] == hit[2] and hit[0] < k[1] and k[0] < hit[1] for k in kept):
+        # hits come by start, so one overlaps a kept one of its code iff it starts before
+        # the furthest end kept so far (one comparison, not one per kept hit)
+        if hit[0] < reach.get(hit[2], -1):
             continue
         kept.append(hit)
+        reach[hit[2]] = max(reach.get(hit[2], -1), hit[1])
     out: list[dict[str, Any]] = []
     seen: set[tuple[str, str, str]] = set()
     for start, end, code, params in kept:

@@ -13,6 +13,7 @@ from .fields import Candidate, availability_of, text_value
 from .html import clean, element_text
 from .money import parse_price
 from .profiles import Profile
+from .soup import make_soup
 
 
 class Selectors:
@@ -25,7 +26,7 @@ class Selectors:
 
     def _css(self, selector: str) -> list[Any]:
         if self._soup is None:
-            self._soup = BeautifulSoup(self._html, "lxml")
+            self._soup = make_soup(self._html)
         try:
             return list(self._soup.select(selector, limit=5))
         except Exception:  # soupsieve raises its own SelectorSyntaxError

@@ -2,43 +2,78 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import extruct
+from extruct.jsonld import JsonLdExtractor
 
-from .fields import Candidate, availability_of, number_value, text_value
+from .fields import Candidate, availability_of, number_value, plain, scalar, text_value
 from .money import Money, currency_of, parse_price, to_decimal
 
 _PRODUCT_TYPES = {"product", "productgroup", "productmodel", "individualproduct", "offer",
                   "book", "vehicle", "car", "someproducts"}
 _SCHEMA_PREFIXES = ("http://schema.org/", "https://schema.org/")
+#: extruct reads nested microdata items in time that grows with the cube of their nesting;
+#: real pages nest a few levels, so a page nesting deeper is not read as microdata.
+MAX_MICRODATA_NESTING = 32
+_DEEP_ITEMS = f"boolean(//*[@itemscope][count(ancestor::*[@itemscope]) >= {MAX_MICRODATA_NESTING}])"
 
 
-def run_extruct(html: str, url: str | None) -> tuple[dict[str, list[Any]], list[str]]:
-    """extruct's uniform output; RDFa only when the page uses it (it is the slow one)."""
+def run_extruct(html: str, url: str | None, tree: Any = None
+                ) -> tuple[dict[str, list[Any]], list[str]]:
+    """extruct's uniform output; RDFa only when the page uses it (it is the slow one).
+
+    With ``tree`` (the page already parsed by :func:`extractors.html.parse_page`) JSON-LD,
+    microdata and OpenGraph read that tree instead of parsing the page again, and each
+    JSON-LD script is read on its own: one broken script does not hide the others.
+    """
     syntaxes = ["json-ld", "microdata", "opengraph"]
     if "typeof=" in html or "vocab=" in html:
         syntaxes.append("rdfa")
     warnings: list[str] = []
     data: dict[str, list[Any]] = {}
+    if tree is not None:
+        data["json-ld"] = _json_ld(tree, warnings)
+        syntaxes.remove("json-ld")
+    if tree is not None and "itemscope" in html and tree.xpath(_DEEP_ITEMS):
+        syntaxes.remove("microdata")
+        warnings.append(f"microdata: items nested more than {MAX_MICRODATA_NESTING} deep; "
+                        "not read")
     for syntax in syntaxes:
+        source = tree if tree is not None and syntax != "rdfa" else html
         try:
-            data.update(extruct.extract(html, base_url=url, syntaxes=[syntax], uniform=True,
+            data.update(extruct.extract(source, base_url=url, syntaxes=[syntax], uniform=True,
                                         errors="strict"))
         except Exception as exc:  # extruct raises whatever its parsers raise
             warnings.append(f"{syntax}: unreadable structured data ({type(exc).__name__})")
     return data, warnings
 
 
+def _json_ld(tree: Any, warnings: list[str]) -> list[Any]:
+    items: list[Any] = []
+    extractor = JsonLdExtractor()
+    for n, script in enumerate(tree.iter("script")):
+        if (script.get("type") or "").strip().lower() != "application/ld+json":
+            continue
+        try:
+            items.extend(extractor.extract_items(script, base_url=None))
+        except Exception as exc:  # json, jstyleson: bad syntax, NaN, nesting too deep
+            warnings.append(f"json-ld: unreadable structured data in script {n + 1} "
+                            f"({type(exc).__name__})")
+    return items
+
+
 def _types(node: dict[str, Any]) -> set[str]:
     raw = node.get("@type") or []
     items = raw if isinstance(raw, list) else [raw]
-    return {str(t).rsplit("/", 1)[-1].lower() for t in items}
+    return {t.rsplit("/", 1)[-1].lower() for t in items[:20] if isinstance(t, str)}
 
 
 def _compact_rdfa(items: list[Any]) -> list[dict[str, Any]]:
     """Turn extruct's expanded RDFa (JSON-LD expanded form) into plain schema.org dicts."""
-    by_id = {i.get("@id"): i for i in items if isinstance(i, dict)}
+    by_id = {i.get("@id"): i for i in items
+             if isinstance(i, dict) and isinstance(i.get("@id"), str | None)}
 
     def convert(node: dict[str, Any], depth: int) -> dict[str, Any]:
         out: dict[str, Any] = {"@type": node.get("@type")}
@@ -50,13 +85,21 @@ def _compact_rdfa(items: list[Any]) -> list[dict[str, Any]]:
             for v in values if isinstance(values, list) else [values]:
                 if isinstance(v, dict) and "@value" in v:
                     converted.append(v["@value"])
-                elif isinstance(v, dict) and "@id" in v:
+                elif isinstance(v, dict) and isinstance(v.get("@id"), str):
                     ref = by_id.get(v["@id"])
                     converted.append(convert(ref, depth + 1) if ref and depth < 4 else v["@id"])
             out[name] = converted[0] if len(converted) == 1 else converted
         return out
 
     return [convert(i, 0) for i in by_id.values() if isinstance(i, dict) and i.get("@type")]
+
+
+def _amount(value: Any) -> Decimal | None:
+    """A ``lowPrice``/``highPrice``: a number, or a string that is one."""
+    value = scalar(value)
+    if value is None:
+        return None
+    return to_decimal(str(value)[:100])
 
 
 def _walk_nodes(value: Any, depth: int = 0) -> list[dict[str, Any]]:
@@ -86,8 +129,7 @@ def _offer_candidates(offer: dict[str, Any], strategy: str, default: str | None,
     out: list[Candidate] = []
     currency = text_value(offer.get("priceCurrency")) or None
     currency = currency.upper() if currency else default
-    low = to_decimal(str(offer.get("lowPrice"))) if offer.get("lowPrice") is not None else None
-    high = to_decimal(str(offer.get("highPrice"))) if offer.get("highPrice") is not None else None
+    low, high = _amount(offer.get("lowPrice")), _amount(offer.get("highPrice"))
     if low is not None and high is not None and high > low:
         out.append(Candidate("price", Money(low, currency, high), strategy, "range",
                              weight=weight))
@@ -99,16 +141,16 @@ def _offer_candidates(offer: dict[str, Any], strategy: str, default: str | None,
         if not isinstance(spec, dict) or spec.get("price") is None:
             continue
         spec_cur = text_value(spec.get("priceCurrency")) or currency
-        money = parse_price(str(spec["price"]), spec_cur)
+        money = parse_price(plain(spec["price"], 200), spec_cur)
         if money is None:
             continue
-        kind = str(spec.get("priceType") or "").rsplit("/", 1)[-1]
+        kind = plain(spec.get("priceType"), 200).rsplit("/", 1)[-1]
         if kind in ("StrikethroughPrice", "ListPrice", "MSRP", "SRP"):
             out.append(Candidate("original_price", money, strategy, "original", kind, weight))
         elif price is None:
             price = spec["price"]
     if price is not None:
-        money = parse_price(str(price), currency)
+        money = parse_price(plain(price, 200), currency)
         if money is not None:
             money = Money(money.amount, currency or money.currency, money.max_amount)
             out.append(Candidate("price", money, strategy, weight=weight))
@@ -166,7 +208,7 @@ def _og_candidates(og: dict[str, Any], default: str | None) -> list[Candidate]:
     if amount is not None:
         sym = text_value(og.get("product:price:currency") or og.get("og:price:currency"))
         currency = currency_of(sym, default) if sym and len(sym) == 1 else (sym or default)
-        money = parse_price(str(amount), currency)
+        money = parse_price(plain(amount, 200), currency)
         if money is not None:
             out.append(Candidate("price", Money(money.amount, currency), "opengraph",
                                  weight=1.5))
