@@ -39,7 +39,7 @@ from .commitments import find_commitments
 from .decode import decode_html
 from .errors import ExtractError
 from .guard import describe, guarded, join_url
-from .html import readable_markup
+from .html import readable_markup, split_selector
 from .promises import find_promises
 from .sites import host_of, site_code
 from .soup import make_soup, visible_string
@@ -199,7 +199,7 @@ def _select_one(row: Tag, selectors: list[str]) -> tuple[Tag | None, str | None]
     ``sel @attr`` reads an attribute, otherwise the element's text.
     """
     for spec in selectors:
-        css, attr = (spec.rsplit(" @", 1) + [""])[:2] if " @" in spec else (spec, "")
+        css, attr = split_selector(spec)
         try:
             el = row.select_one(css)
         except Exception:
@@ -351,7 +351,7 @@ class _Reader:
         if p is not None:
             for kind in ("image", "file", "link"):
                 for spec in p.sel(kind):
-                    css, attr = spec.rsplit(" @", 1) if " @" in spec else (spec, "")
+                    css, attr = split_selector(spec)
                     try:
                         found = row.select(css)
                     except Exception:

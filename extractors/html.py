@@ -260,3 +260,14 @@ def meta(root: etree._Element, *names: str) -> str | None:
 def page_lang(root: etree._Element) -> str | None:
     lang = root.get("lang") or root.get("xml:lang") or meta(root, "content-language")
     return lang.strip() if lang else None
+
+
+def split_selector(spec: str) -> tuple[str, str | None]:
+    """A profile's selector spec: ``"css"`` or ``"css @attr"`` (read the attribute instead of
+    the text); ``xpath:`` selectors take the same ``@attr`` suffix. The one place this
+    syntax is read."""
+    spec = spec.strip()
+    if " @" in spec:
+        sel, attr = spec.rsplit(" @", 1)
+        return sel.strip(), attr.strip() or None
+    return spec, None

@@ -10,7 +10,7 @@ from lxml import etree
 
 from .embedded import path_candidates
 from .fields import Candidate, availability_of, text_value
-from .html import clean, element_text
+from .html import clean, element_text, split_selector
 from .money import parse_price
 from .profiles import Profile
 from .soup import make_soup
@@ -34,10 +34,7 @@ class Selectors:
 
     def values(self, spec: str) -> list[str]:
         """Texts (or attribute values with ``sel @attr``) for one selector spec."""
-        spec = spec.strip()
-        attr = None
-        if " @" in spec:
-            spec, attr = spec.rsplit(" @", 1)
+        spec, attr = split_selector(spec)
         if spec.startswith("xpath:"):
             try:
                 found = self._tree.xpath(spec[6:])
@@ -66,10 +63,10 @@ class Selectors:
         selectors and ``<del>``/line-through/``origin`` classes say which one is struck.
         """
         spec = spec.strip()
-        if spec.startswith("xpath:") or " @" in spec:
+        if spec.startswith("xpath:") or split_selector(spec)[1]:
             return self.values(spec)
         excluded = {id(el) for other in exclude if not other.startswith("xpath:")
-                    and " @" not in other for el in self._css(other.strip())}
+                    and not split_selector(other)[1] for el in self._css(other.strip())}
         out = []
         for el in self._css(spec):
             chain = [el, *list(el.parents)[:3]]
@@ -92,7 +89,7 @@ class Selectors:
         return any(self.values(spec) or self._present(spec) for spec in specs)
 
     def _present(self, spec: str) -> bool:
-        return not spec.startswith("xpath:") and bool(self._css(spec.split(" @")[0]))
+        return not spec.startswith("xpath:") and bool(self._css(split_selector(spec)[0]))
 
 
 _STRUCK = re.compile(r"line-?through|strike|origin|del-?price|old-?price", re.I)
