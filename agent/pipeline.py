@@ -234,7 +234,7 @@ class Capturer:
             "warc": warc.data if warc is not None else None,
             "record": _json_bytes(record),
             "layout": steps.call("layout", lambda: _layout(got), None),
-            "chat_html": got.chat_html.encode("utf-8") if got.chat_html is not None else None,
+            "chat_html": got.chat_html.encode("utf-8", "replace") if got.chat_html is not None else None,
         }
         manifest = self._manifest(url, kind, final_url, answer, got, record, steps, started,
                                   session, time.monotonic() - t0)
@@ -348,7 +348,7 @@ def _layout(got: Page) -> bytes | None:
 
 
 def _json_bytes(obj: Any) -> bytes:
-    return json.dumps(obj, ensure_ascii=False, sort_keys=True, indent=1).encode("utf-8")
+    return json.dumps(obj, ensure_ascii=False, sort_keys=True, indent=1).encode("utf-8", "replace")
 
 
 async def _close(context: Any, deadline: float) -> None:

@@ -17,7 +17,7 @@ def build_record(kind: str, html: str, url: str, *, status: int | None, title: s
     """
     try:
         if kind == "listing":
-            record = extract_listing(html.encode("utf-8"), url, hints=hints,
+            record = extract_listing(html.encode("utf-8", "replace"), url, hints=hints,
                                      content_type="text/html; charset=utf-8")
         elif kind == "chat":
             record = extract_chat(html, url, captured_at=captured_at, timezone=timezone)

@@ -185,3 +185,18 @@ def test_a_closed_stdout_ends_quietly(injected: dict[str, Any]) -> None:
     err = proc.stderr.read().decode()
     assert proc.wait(timeout=60) == 0, err
     assert "error" not in err and "Traceback" not in err, err
+
+
+def test_lone_surrogates_a_script_leaves_in_the_page_do_not_lose_it(tmp_path: Path) -> None:
+    page = tmp_path / "odd.html"
+    page.write_text("<!doctype html><meta charset=utf-8><title>t</title><h1>商品 ¥12.00</h1><script>"
+                    "document.title = '半个\\ud800字'; const p = document.createElement('p');"
+                    "p.textContent = '卖家说\\udc00：包邮'; document.body.append(p);</script>", "utf-8")
+    result = run_cli("capture", page.as_uri(), "--allow-file", "--json", "--timeout", "15",
+                     store=tmp_path / "s")
+    assert result.code == 0, result.err
+    [line] = result.json_lines()
+    assert {"html", "text", "screenshot", "record"} <= set(line["artifacts"])
+    with Store(tmp_path / "s", create=False) as store:
+        assert "卖家说?：包邮" in store.artifact(line["id"], "text").decode("utf-8")
+        assert "<title>半个?字</title>" in store.artifact(line["id"], "html").decode("utf-8")

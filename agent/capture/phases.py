@@ -105,17 +105,23 @@ async def settle(page: Any, net: NetworkWatch, settings: Settings, *, deadline: 
     return await wait_quiet(page, net, quiet_ms=settings.get("capture", "quiet_ms"), deadline=end)
 
 
+def unicode_text(value: Any) -> str:
+    """Page text as Python text that encodes as UTF-8: a page's script can leave lone
+    surrogates in the DOM, which no UTF-8 file can hold (each becomes "?")."""
+    return str(value or "").encode("utf-8", "replace").decode("utf-8")
+
+
 async def html(page: Any, *, deadline: float) -> str:
-    return str(await bounded(page.content(), deadline))
+    return unicode_text(await bounded(page.content(), deadline))
 
 
 async def text(page: Any, *, deadline: float) -> str:
-    return str(await bounded(page.evaluate("() => document.body ? document.body.innerText : ''"),
-                             deadline) or "")
+    return unicode_text(await bounded(
+        page.evaluate("() => document.body ? document.body.innerText : ''"), deadline))
 
 
 async def title(page: Any, *, deadline: float) -> str:
-    return str(await bounded(page.title(), deadline) or "")
+    return unicode_text(await bounded(page.title(), deadline))
 
 
 async def user_agent(page: Any, *, deadline: float) -> str | None:
