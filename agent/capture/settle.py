@@ -62,17 +62,17 @@ async def page_height(page: Any, deadline: float) -> int:
     return int(await _bounded(page.evaluate(HEIGHT_JS), deadline) or 0)
 
 
-# After a scroll step that started something (requests, DOM changes), wait at most this
-# long for it to finish before the next step; a step that started nothing goes on at once.
+# At the bottom, wait at most this long for what is still loading (it may make the page
+# taller); still for STEP_QUIET_S counts as done.
 STEP_WAIT_S = 1.5
-STEP_QUIET_S = 0.15  # still for this long after a step counts as done
+STEP_QUIET_S = 0.15
 
 
 async def scroll_through(page: Any, net: NetworkWatch, *, step: int, delay_ms: int,
                          max_height: int, deadline: float) -> list[str]:
-    """Scroll down a viewport at a time so lazy content loads, waiting after a step only while
-    what it started is still going; stop once the bottom is reached and stays put, or at
-    ``max_height``. Returns warnings."""
+    """Scroll down a viewport at a time so lazy content loads, two frames per step; at the
+    bottom wait while what the steps started is still going (it may make the page taller);
+    stop once the bottom is reached and stays put, or at ``max_height``. Returns warnings."""
     warnings: list[str] = []
     try:
         await _bounded(page.evaluate(WATCH_DOM_JS), deadline)
@@ -84,21 +84,18 @@ async def scroll_through(page: Any, net: NetworkWatch, *, step: int, delay_ms: i
             bottom = min(state["height"], max_height)
             if state["y"] + state["viewport"] >= bottom - 2:
                 # at the bottom: anything still loading may make the page taller
-                await _until_still(page, net, net.started, deadline)
+                await _until_still(page, net, deadline)
                 state = await _bounded(page.evaluate(SCROLL_STEP_JS, None), deadline)
                 if state["y"] + state["viewport"] >= min(state["height"], max_height) - 2:
                     break
                 continue
-            mark = net.started
-            t_step = time.monotonic()
+            # a step lets two frames pass, so lazy loaders see it and start their requests;
+            # those finish while the next steps run (settling waits for the rest), and
+            # content they add is seen in the height the next step reads
             state = await _bounded(page.evaluate(SCROLL_STEP_JS, min(state["y"] + step, max_height)),
                                    deadline)
             if delay_ms:
                 await asyncio.sleep(delay_ms / 1000)
-            if net.started > mark or net.inflight or \
-                    state["dom_quiet_ms"] / 1000 < time.monotonic() - t_step:
-                await _until_still(page, net, mark, deadline)
-                state = await _bounded(page.evaluate(SCROLL_STEP_JS, None), deadline)
         await _bounded(page.evaluate("() => window.scrollTo(0, 0)"), deadline)
     except PageHung:
         raise
@@ -109,7 +106,7 @@ async def scroll_through(page: Any, net: NetworkWatch, *, step: int, delay_ms: i
     return warnings
 
 
-async def _until_still(page: Any, net: NetworkWatch, mark: int, deadline: float) -> None:
+async def _until_still(page: Any, net: NetworkWatch, deadline: float) -> None:
     """Wait (at most STEP_WAIT_S) until no request is in flight and the DOM has been still
     for STEP_QUIET_S."""
     end = min(deadline, time.monotonic() + STEP_WAIT_S)
