@@ -13,6 +13,7 @@ import asyncio
 import time
 from typing import Any
 
+from agent.capture.chat.scripts import PIN_JS
 from agent.capture.scripts import PII_BOXES_JS
 from storage.evidence.screenmask import patterns as pii_patterns
 
@@ -22,18 +23,7 @@ GROW_FRAME_JS = r"""
 (el, height) => {
   const set = (e, prop, value) => e.style.setProperty(prop, value, 'important');
   const up = (e) => e.parentElement || (e.parentNode && e.parentNode.host) || null;
-  // A fixed (or sticky) box becomes absolute where it was drawn, so it can grow downwards
-  // with the page; an absolute one keeps its top and lets go of its bottom.
-  const pin = (el, cs, was) => {
-    if (!/^(fixed|sticky|absolute)$/.test(cs.position)) return;
-    const set = (prop, value) => el.style.setProperty(prop, value, 'important');
-    if (cs.position !== 'absolute') set('position', 'absolute');
-    set('bottom', 'auto');
-    set('top', '0px');
-    const now = el.getBoundingClientRect().top + scrollY;
-    set('top', (was - now) + 'px');
-  };
-  const chain = [];  // read every box before changing any
+""" + PIN_JS + r"""  const chain = [];  // read every box before changing any
   for (let e = el; e && e !== document.documentElement; e = up(e)) {
     chain.push([e, {position: getComputedStyle(e).position}, e.getBoundingClientRect().top + scrollY]);
   }

@@ -28,6 +28,21 @@ from __future__ import annotations
 from agent.capture.chat.scripts_find import FIND_JS
 from agent.capture.chat.scripts_rows import ROWS_JS
 
+# A fixed (or sticky) box becomes absolute where it was drawn, so it can grow downwards with
+# the page; an absolute one keeps its top and lets go of its bottom. Used by the chat library
+# and by agent.capture.chat.frames.
+PIN_JS = r"""
+  const pin = (el, cs, was) => {
+    if (!/^(fixed|sticky|absolute)$/.test(cs.position)) return;
+    const set = (prop, value) => el.style.setProperty(prop, value, 'important');
+    if (cs.position !== 'absolute') set('position', 'absolute');
+    set('bottom', 'auto');
+    set('top', '0px');
+    const now = el.getBoundingClientRect().top + scrollY;
+    set('top', (was - now) + 'px');
+  };
+"""
+
 CHAT_LIB_JS = r"""
 (call) => {
   let L = window.__jianyipaiChatLib;
@@ -48,18 +63,7 @@ CHAT_LIB_JS = r"""
         return s;
       };
       const up = (el) => el.parentElement || (el.parentNode && el.parentNode.host) || null;
-      // A fixed (or sticky) box becomes absolute where it was drawn, so it can grow downwards
-      // with the page; an absolute one keeps its top and lets go of its bottom.
-      const pin = (el, cs, was) => {
-        if (!/^(fixed|sticky|absolute)$/.test(cs.position)) return;
-        const set = (prop, value) => el.style.setProperty(prop, value, 'important');
-        if (cs.position !== 'absolute') set('position', 'absolute');
-        set('bottom', 'auto');
-        set('top', '0px');
-        const now = el.getBoundingClientRect().top + scrollY;
-        set('top', (was - now) + 'px');
-      };
-      const isPage = (box) => box === document.scrollingElement || box === document.documentElement ||
+""" + PIN_JS + r"""      const isPage = (box) => box === document.scrollingElement || box === document.documentElement ||
         box === document.body;
       const cssOf = (el) => getComputedStyle(el);
       const visible = (el) => {
