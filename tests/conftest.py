@@ -89,3 +89,14 @@ class FakeClock:
 
         self.t = max(self.t, self.t + max(0.0, seconds))
         await asyncio.sleep(0)
+
+
+def color_runs(img: Any, x: int, color: tuple[int, int, int], tol: int = 6) -> int:
+    """How many separate vertical runs of ``color`` a screenshot has in pixel column ``x``
+    (one per chat bubble of that colour)."""
+    count, inside = 0, False
+    for y in range(img.height):
+        hit = all(abs(a - b) <= tol for a, b in zip(img.getpixel((x, y)), color, strict=True))
+        count += hit and not inside
+        inside = hit
+    return count

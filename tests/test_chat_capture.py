@@ -22,7 +22,7 @@ from agent.demoshop import DemoShop
 from agent.pipeline import Capturer
 from agent.settings import load
 from storage import Store
-from tests.conftest import run_cli
+from tests.conftest import color_runs, run_cli
 
 pytestmark = pytest.mark.browser
 
@@ -119,13 +119,6 @@ def test_warc_keeps_the_message_api_responses_and_images(thread_run: dict[str, A
     assert sum("/img/chat-photo-" in u for u in urls) == 2
 
 
-def _runs(img: Image.Image, x: int, color: tuple[int, int, int], tol: int = 6) -> int:
-    count, inside = 0, False
-    for y in range(img.height):
-        hit = all(abs(a - b) <= tol for a, b in zip(img.getpixel((x, y)), color, strict=True))
-        count += hit and not inside
-        inside = hit
-    return count
 
 
 def test_screenshot_shows_the_whole_thread(thread_run: dict[str, Any]) -> None:
@@ -137,8 +130,8 @@ def test_screenshot_shows_the_whole_thread(thread_run: dict[str, Any]) -> None:
     buyers = sum(m["role"] == "buyer" for m in record["messages"])
     bots = sum(m["role"] == "bot" for m in record["messages"])
     assert (buyers, bots) == (58, 5)
-    assert _runs(img, 995, BUYER_BUBBLE) == buyers
-    assert _runs(img, 290, BOT_BUBBLE) == bots
+    assert color_runs(img, 995, BUYER_BUBBLE) == buyers
+    assert color_runs(img, 290, BOT_BUBBLE) == bots
     assert not any(w.startswith("screenshot") for w in manifest["warnings"])
 
 

@@ -30,7 +30,7 @@ from agent.pipeline import Capturer
 from agent.settings import load
 from extractors import extract_chat
 from storage import Store
-from tests.conftest import run_cli
+from tests.conftest import color_runs, run_cli
 
 pytestmark = pytest.mark.browser
 
@@ -196,8 +196,8 @@ def test_cross_origin_frame_is_searched_read_and_shown_whole(im_run: dict[str, A
     assert "假一赔十" not in got["artifacts"]["html"].decode()  # the page's own DOM has no message
     # the screenshot shows the frame's whole thread: every customer and bot bubble is drawn
     img = Image.open(io.BytesIO(got["artifacts"]["screenshot"])).convert("RGB")
-    assert _runs(img, FRAME_CUSTOMER_X, CUSTOMER_BUBBLE) == 30
-    assert _runs(img, FRAME_BOT_X, BOT_BUBBLE) == 3
+    assert color_runs(img, FRAME_CUSTOMER_X, CUSTOMER_BUBBLE) == 30
+    assert color_runs(img, FRAME_BOT_X, BOT_BUBBLE) == 3
     assert chat["screens"]["how"] == "frame pasted"
     # the phone number in the frame is boxed for --redact, where the frame is drawn
     layout = json.loads(got["artifacts"]["layout"])
@@ -263,13 +263,6 @@ def test_a_frame_that_never_loads_ends_within_the_bound_with_a_warning(shop: Dem
 # -- helpers -----------------------------------------------------------------------------
 
 
-def _runs(img: Image.Image, x: int, color: tuple[int, int, int], tol: int = 6) -> int:
-    count, inside = 0, False
-    for y in range(img.height):
-        hit = all(abs(a - b) <= tol for a, b in zip(img.getpixel((x, y)), color, strict=True))
-        count += hit and not inside
-        inside = hit
-    return count
 
 
 def _crop(img: Image.Image, box: dict[str, Any]) -> Image.Image:
