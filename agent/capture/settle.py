@@ -12,29 +12,74 @@ from typing import Any
 from agent.capture.scripts import DOM_QUIET_MS_JS, HEIGHT_JS, SCROLL_STEP_JS, WATCH_DOM_JS
 from agent.errors import first_line
 
+LONG_LIVED = {"eventsource", "websocket"}  # open for the page's life: never "in flight"
+
 
 class NetworkWatch:
-    """Counts requests in flight on a page, from Playwright's request events."""
+    """Requests and WebSocket messages in flight on the page (listeners removed on close).
+
+    Playwright reports the requests of every frame, out-of-process ones included, on the
+    page. A WebSocket message sent counts as a request started; one received, as one ended;
+    the socket itself, like an EventSource stream, is never in flight.
+    """
 
     def __init__(self, page: Any) -> None:
+        self.page = page
         self.inflight: set[Any] = set()
-        self.started = 0  # requests started so far
-        self.last_change = time.monotonic()
-        page.on("request", self._start)
-        page.on("requestfinished", self._end)
-        page.on("requestfailed", self._end)
+        self.ws_waiting = 0
+        self.last = time.monotonic()
+        self.started = 0
+        self._sockets: list[Any] = []
+        self._on = (("request", self._start), ("requestfinished", self._end),
+                    ("requestfailed", self._end), ("websocket", self._socket))
+        for event, handler in self._on:
+            page.on(event, handler)
 
     def _start(self, request: Any) -> None:
+        if request.resource_type in LONG_LIVED:
+            return
         self.inflight.add(request)
         self.started += 1
-        self.last_change = time.monotonic()
+        self.last = time.monotonic()
 
     def _end(self, request: Any) -> None:
         self.inflight.discard(request)
-        self.last_change = time.monotonic()
+        self.last = time.monotonic()
+
+    def _socket(self, ws: Any) -> None:
+        self._sockets.append(ws)
+        ws.on("framesent", self._sent)
+        ws.on("framereceived", self._received)
+
+    def _sent(self, _payload: Any) -> None:
+        self.ws_waiting += 1
+        self.started += 1
+        self.last = time.monotonic()
+
+    def _received(self, _payload: Any) -> None:
+        self.ws_waiting = max(0, self.ws_waiting - 1)
+        self.last = time.monotonic()
 
     def quiet_for(self) -> float:
-        return 0.0 if self.inflight else time.monotonic() - self.last_change
+        """Seconds since the network last changed; 0 while anything is in flight."""
+        return 0.0 if self.busy else time.monotonic() - self.last
+
+    @property
+    def busy(self) -> bool:
+        return bool(self.inflight) or self.ws_waiting > 0
+
+    def close(self) -> None:
+        for event, handler in self._on:
+            try:
+                self.page.remove_listener(event, handler)
+            except Exception:
+                pass
+        for ws in self._sockets:
+            for event, handler in (("framesent", self._sent), ("framereceived", self._received)):
+                try:
+                    ws.remove_listener(event, handler)
+                except Exception:
+                    pass
 
 
 # A page that does not answer a script call within this long has a busy or dead renderer

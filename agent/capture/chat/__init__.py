@@ -32,8 +32,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from agent.capture.chat import frames as chat_frames
-from agent.capture.chat.find import Activity, Look, find_thread
+from agent.capture.chat.find import Look, find_thread
 from agent.capture.chat.thread import Thread
+from agent.capture.settle import NetworkWatch
 from agent.errors import first_line
 from agent.settings import Settings
 
@@ -108,7 +109,7 @@ async def load_history(page: Any, *, deadline: float, settings: Settings) -> Cha
                             "container": None, "scrolls": 0}
     run = ChatRun(info)
     t0 = time.monotonic()
-    net = Activity(page)
+    net = NetworkWatch(page)
     try:
         try:
             found, look = await find_thread(

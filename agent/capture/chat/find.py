@@ -22,80 +22,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from agent.capture.chat.scripts import CHAT_LIB_JS
+from agent.capture.settle import NetworkWatch
 from extractors.chat_profiles import all_chat_profiles
 from extractors.sites import host_of
 
 FRAME_ANSWER_S = 1.5  # a frame that takes longer to answer one look is taken as not loaded
 LOOK_EVERY_S = 0.25
 QUIET_S = 2.0  # nothing moving for this long after load: the list is not coming
-LONG_LIVED = {"eventsource", "websocket"}  # open for the page's life: never "in flight"
 
 
 def specs() -> list[dict[str, Any]]:
     return [p.browser_spec() for p in all_chat_profiles()]
-
-
-class Activity:
-    """Requests and WebSocket messages in flight on the page (listeners removed on close).
-
-    Playwright reports the requests of every frame, out-of-process ones included, on the
-    page. A WebSocket message sent counts as a request started; one received, as one ended;
-    the socket itself, like an EventSource stream, is never in flight.
-    """
-
-    def __init__(self, page: Any) -> None:
-        self.page = page
-        self.inflight: set[Any] = set()
-        self.ws_waiting = 0
-        self.last = time.monotonic()
-        self.started = 0
-        self._sockets: list[Any] = []
-        self._on = (("request", self._start), ("requestfinished", self._end),
-                    ("requestfailed", self._end), ("websocket", self._socket))
-        for event, handler in self._on:
-            page.on(event, handler)
-
-    def _start(self, request: Any) -> None:
-        if request.resource_type in LONG_LIVED:
-            return
-        self.inflight.add(request)
-        self.started += 1
-        self.last = time.monotonic()
-
-    def _end(self, request: Any) -> None:
-        self.inflight.discard(request)
-        self.last = time.monotonic()
-
-    def _socket(self, ws: Any) -> None:
-        self._sockets.append(ws)
-        ws.on("framesent", self._sent)
-        ws.on("framereceived", self._received)
-
-    def _sent(self, _payload: Any) -> None:
-        self.ws_waiting += 1
-        self.started += 1
-        self.last = time.monotonic()
-
-    def _received(self, _payload: Any) -> None:
-        self.ws_waiting = max(0, self.ws_waiting - 1)
-        self.last = time.monotonic()
-
-    @property
-    def busy(self) -> bool:
-        return bool(self.inflight) or self.ws_waiting > 0
-
-    def close(self) -> None:
-        for event, handler in self._on:
-            try:
-                self.page.remove_listener(event, handler)
-            except Exception:
-                pass
-        for ws in self._sockets:
-            for event, handler in (("framesent", self._sent), ("framereceived", self._received)):
-                try:
-                    ws.remove_listener(event, handler)
-                except Exception:
-                    pass
 
 
 @dataclass
@@ -178,7 +115,7 @@ def _best(found: list[Found]) -> Found | None:
     return max(found, key=lambda f: (f.how.startswith("profile:"), f.scrollable, f.score, f.main))
 
 
-async def find_thread(page: Any, net: Activity, *, until: float) -> tuple[Found | None, Look]:
+async def find_thread(page: Any, net: NetworkWatch, *, until: float) -> tuple[Found | None, Look]:
     """The frame and list of the thread, waiting for it as long as the page is still busy."""
     arg = {"specs": specs(), "host": host_of(page.url) or "", "url": page.url}
     t0 = time.monotonic()

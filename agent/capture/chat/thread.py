@@ -8,9 +8,10 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from agent.capture.chat.find import Activity, Found, call, find_thread
+from agent.capture.chat.find import Found, call, find_thread
 from agent.capture.chat.rows import Collector
 from agent.capture.chat.screens import Shots
+from agent.capture.settle import NetworkWatch
 from agent.settings import Settings
 
 REDETECT_S = 5.0  # how long to look for a list that left the page
@@ -19,7 +20,7 @@ REDETECT_S = 5.0  # how long to look for a list that left the page
 class Thread:
     """The live thread: its frame, the rows collected so far, the list's shots."""
 
-    def __init__(self, page: Any, found: Found, net: Activity, info: dict[str, Any],
+    def __init__(self, page: Any, found: Found, net: NetworkWatch, info: dict[str, Any],
                  settings: Settings) -> None:
         self.page = page
         self.found = found
