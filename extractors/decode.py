@@ -183,11 +183,15 @@ def _plainly_utf8(data: bytes) -> bool:
     return True
 
 
-def _scrub(text: str) -> str:
-    """Drop NULs and replace lone surrogates: parsers truncate or raise on them."""
+def _scrub(text: str, surrogates: bool = True) -> str:
+    """Drop NULs and replace lone surrogates: parsers truncate or raise on them.
+
+    ``surrogates=False`` for text a codec decoded from bytes (with ``errors="replace"``):
+    no codec gives a lone surrogate, so the text is not searched for one.
+    """
     if "\x00" in text:
         text = text.replace("\x00", "")
-    if _SURROGATE.search(text):
+    if surrogates and not text.isascii() and _SURROGATE.search(text):
         text = _SURROGATE.sub("\ufffd", text)
     return text
 
@@ -215,7 +219,7 @@ def _from_bytes(data: bytes, content_type: str | None) -> Decoded:
     if bom_enc is not None and bom is not None:
         text = _decode(data[len(bom):], bom_enc)
         if text is not None:
-            return Decoded(_scrub(text), _name(bom_enc))
+            return Decoded(_scrub(text, surrogates=False), _name(bom_enc))
     header = f"text/html; charset={content_type}" if content_type and "/" not in content_type \
         else content_type
     enc = _declared(data, header, warnings)
@@ -243,12 +247,15 @@ def _from_bytes(data: bytes, content_type: str | None) -> Decoded:
                 bad = _bad(alt)
     if bad:
         out.warnings.append(f"{bad} undecodable byte sequence(s) replaced (U+FFFD)")
-    out.text = _scrub(out.text)
+    out.text = _scrub(out.text, surrogates=False)
     return out
 
 
 def _check_mojibake(out: Decoded) -> Decoded:
-    hits = len(_MOJIBAKE.findall(out.text[:500_000]))
+    head = out.text[:500_000]
+    if head.isascii() or not any(c in head for c in "äåæçèé"):  # (the lead bytes' letters)
+        return out
+    hits = len(_MOJIBAKE.findall(head))
     if hits >= 3:
         fixed = repair_mojibake(out.text)
         if fixed is not None:

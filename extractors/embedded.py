@@ -7,10 +7,12 @@ a generic search looks for the product-like object: the dict with the most produ
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
-from .fields import Candidate, availability_of, number_value, text_value
+from .availability import state_stock, stock_of
+from .fields import Candidate, text_value
 from .jsobject import get_path
 from .money import Money, parse_price
 
@@ -25,25 +27,34 @@ _ORIGINAL = ("originalPrice", "marketPrice", "linePrice", "listPrice", "op", "m"
 _SKU = ("skuId", "itemId", "goodsId", "productId", "item_id", "goods_id", "sku", "itemNumId",
         "id")
 _SELLER = ("shopName", "sellerNick", "mallName", "storeName", "sellerName", "seller_name")
-_STOCK = ("stockState", "stock", "quantity", "inventory", "soldOut", "isOnSale", "stockDesc",
-          "availability")
 _MAX_NODES = 20000
 
 
-def _iter_dicts(value: Any, depth: int = 0, budget: list[int] | None = None):
+# Lists of this product's own variants; any other list of several objects (feeds,
+# recommendations, "products") lists other products.
+_OWN_LIST = re.compile(r"variant|sku|option|spec|model|colou?r|size|prop", re.I)
+
+
+def _iter_dicts(value: Any, depth: int = 0, budget: list[int] | None = None,
+                listed: bool = False, key: str = ""):
+    """``(dict, depth, listed)`` for every dict inside ``value``; ``listed`` when it (or
+    what holds it) is one of several objects in a list of other products."""
     budget = budget if budget is not None else [_MAX_NODES]
     if depth > 12 or budget[0] <= 0:
         return
     budget[0] -= 1
     if isinstance(value, dict):
-        yield value, depth
-        for v in value.values():
+        yield value, depth, listed
+        for k, v in value.items():
             if isinstance(v, dict | list):
-                yield from _iter_dicts(v, depth + 1, budget)
+                yield from _iter_dicts(v, depth + 1, budget, listed, str(k))
     elif isinstance(value, list):
-        for v in value[:200]:
+        items = value[:200]
+        many = listed or (sum(1 for v in items[:3] if isinstance(v, dict)) >= 2
+                          and not _OWN_LIST.search(key))
+        for v in items:
             if isinstance(v, dict | list):
-                yield from _iter_dicts(v, depth + 1, budget)
+                yield from _iter_dicts(v, depth + 1, budget, many, key)
 
 
 def _first(node: dict[str, Any], keys: tuple[str, ...]) -> tuple[str, Any] | None:
@@ -75,26 +86,13 @@ def _score(node: dict[str, Any]) -> int:
         _first(node, _ORIGINAL) is not None) + (_first(node, _SELLER) is not None)
 
 
-def _stock(node: dict[str, Any]) -> str | None:
-    hit = _first(node, _STOCK)
-    if hit is None:
-        return None
-    key, value = hit
-    if key == "stockState":  # JD: 33 / 40 in stock, 34 out of stock, 36 pre-order
-        return {33: "InStock", 40: "InStock", 34: "OutOfStock", 36: "PreOrder"}.get(
-            int(number_value(value) or 0))
-    if key == "soldOut":
-        return "OutOfStock" if value else "InStock"
-    if key == "isOnSale":
-        return "InStock" if value else "OutOfStock"
-    return availability_of(value)
-
-
 def generic_candidates(objects: dict[str, Any], currency: str | None) -> list[Candidate]:
     """Candidates from the most product-like dict across all embedded objects."""
     best: tuple[int, int, dict[str, Any]] | None = None
     for root in objects.values():
-        for node, depth in _iter_dicts(root):
+        for node, depth, listed in _iter_dicts(root):
+            if listed:
+                continue  # another product's (a feed, recommendations)
             score = _score(node)
             if score >= 4 and (best is None or (score, -depth) > (best[0], -best[1])):
                 best = (score, depth, node)
@@ -116,13 +114,17 @@ def generic_candidates(objects: dict[str, Any], currency: str | None) -> list[Ca
         out.append(Candidate("original_price", money, STRATEGY, "original", original[0], 2.5))
     sku = _first(node, _SKU)
     if sku and text_value(sku[1]):
-        out.append(Candidate("sku", text_value(sku[1]), STRATEGY, weight=2.0))
+        # The key goes in ``label``: a bare ``id`` is often an internal database key, which
+        # the sku choice (``sku.choose``) ranks below the id in the page's address.
+        out.append(Candidate("sku", text_value(sku[1]), STRATEGY, label=sku[0], weight=2.0))
     seller = _first(node, _SELLER)
     if seller and text_value(seller[1]):
         out.append(Candidate("seller", {"name": text_value(seller[1]), "url": None}, STRATEGY))
-    stock = _stock(node)
+    stock, count = state_stock(node)  # its own stock fields, else its variants'
     if stock:
         out.append(Candidate("availability", stock, STRATEGY, weight=2.0))
+    if stock and count is not None:
+        out.append(Candidate("stock_count", count, STRATEGY, weight=2.0))
     return out
 
 
@@ -145,10 +147,12 @@ def path_candidates(objects: dict[str, Any], paths: dict[str, list[str]],
                                          4.0))
                     break
             elif field == "availability":
-                avail = availability_of(value) if modifier.strip() != "soldout" else (
-                    "OutOfStock" if value else "InStock")
+                avail, count = stock_of(value) if modifier.strip() != "soldout" else (
+                    "OutOfStock" if value else "InStock", None)
                 if avail:
                     out.append(Candidate(field, avail, strategy, weight=4.0))
+                    if count is not None:
+                        out.append(Candidate("stock_count", count, strategy, weight=4.0))
                     break
             elif field == "seller":
                 name = text_value(value)

@@ -43,38 +43,13 @@ _FAMILY = {"hints": "display", "profile": "display", "generic": "display",
            "json-ld": "markup", "microdata": "markup", "rdfa": "markup",
            "opengraph": "markup", "embedded-json": "state"}
 
-_AVAILABILITY = (
-    (re.compile(r"OutOfStock|SoldOut|无货|缺货|售罄|已售完|卖光|已抢光|暂时无货|out of stock|"
-                r"sold out|currently unavailable|unavailable", re.I), "OutOfStock"),
-    (re.compile(r"PreOrder|预售|预订|pre-?order", re.I), "PreOrder"),
-    (re.compile(r"BackOrder|back-?order", re.I), "BackOrder"),
-    (re.compile(r"Discontinued|已下架|停售|停产|discontinued", re.I), "Discontinued"),
-    (re.compile(r"LimitedAvailability|库存紧张|仅剩|only \d+ left", re.I), "LimitedAvailability"),
-    (re.compile(r"(?:库存|有货)\s*[:：]?\s*0(?!\d)", re.I), "OutOfStock"),
-    (re.compile(r"(?:库存|有货)\s*[:：]?\s*[1-9]", re.I), "InStock"),
-    (re.compile(r"InStock|OnlineOnly|InStoreOnly|现货|有货|库存充足|in stock|available|"
-                r"加入购物车|立即购买|add to cart|buy now", re.I), "InStock"),
-)
-
 
 def availability_of(value: Any) -> str | None:
-    """A schema.org availability name from a URL, a phrase or a stock number."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "InStock" if value else "OutOfStock"
-    if isinstance(value, int | float):
-        return "InStock" if value > 0 else "OutOfStock"
-    text = clean(value if isinstance(value, str) else plain(value, 500))
-    if not text:
-        return None
-    if re.fullmatch(r"\d+", text):
-        return "InStock" if text.strip("0") else "OutOfStock"
-    tail = text.rsplit("/", 1)[-1]
-    for regex, name in _AVAILABILITY:
-        if regex.search(tail):
-            return name
-    return None
+    """A schema.org availability name from a URL, a phrase or a stock number (the phrase
+    tables and rules live in :mod:`extractors.availability`)."""
+    from .availability import availability_of as read  # it imports this module
+
+    return read(value)
 
 
 def scalar(value: Any) -> str | int | float | None:

@@ -1,59 +1,39 @@
 """The generic fallback: read what the page displays, without site knowledge.
 
-Title: the first ``<h1>``, else ``<title>`` without the shop suffix. Prices: every
-price-looking text in the body, with the label next to it (券后价, 到手价, 原价, "List
-Price"...) and whether it is struck through (``<del>``, ``<s>``, ``line-through``). The
-price is the best-labelled one nearest the title; struck or 原价-labelled ones are
-original prices; 运费/优惠券/省 amounts are not product prices at all.
+Title: the first visible ``<h1>`` that is not in a dialog or toast ("Added to your bag")
+nor the shop's logo, else a title-like class, else ``<title>`` without the shop suffix.
+Prices: :mod:`extractors.shown_prices` (every amount the page shows, with its label; the
+best-labelled one nearest the title is the price).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
 from itertools import islice
 
 from lxml import etree
 
-from .fields import Candidate, availability_of
+from . import price_words, shown_prices
+from .fields import Candidate
 from .html import (
     SKIP,
+    AttrMatch,
     clean,
     element_text,
-    events,
+    first_line,
     is_element,
     meta,
     next_element,
     short_text,
     tag_of,
 )
-from .money import Money, find_prices, iter_prices
 
 STRATEGY = "generic"
-FINAL = re.compile(r"券后价?|到手价?|折后价|预估到手|领券后|用券后|final price|after coupon",
-                    re.I)
-_SALE = re.compile(r"活动价|促销价|秒杀价|拼单价|拼团价|团购价|现价|售价|价格|特价|会员价|优惠价|"
-                   r"京东价|淘宝价|sale price|our price|deal price|\bprice\b|\bnow\b", re.I)
-_ORIGINAL = re.compile(r"原价|划线价|市场价|参考价|吊牌价|专柜价|指导价|零售价|门市价|单独购买|"
-                       r"list price|was\b|msrp|rrp|typical price|retail price|regular price",
-                       re.I)
-_NOT_PRICE = re.compile(r"运费|邮费|快递费|满\s*\d|减\s*$|优惠券|(?<!\d)\d+元券|券$|省|节省|立减|"
-                        r"直降|定金|尾款|每期|分期|/月|/期|红包|积分|返现|shipping|delivery|"
-                        r"save|off\b|coupon|per month|/mo\b|deposit", re.I)
-_STRUCK_CLASS = re.compile(r"line-?through|\bdel\b|strike|origin|old-?price|was-?price|"
-                           r"market|line-?price|list-?price|a-text-price", re.I)
-_PRICE_CLASS = re.compile(r"price|jiage|money|amount", re.I)
+FINAL = price_words.FINAL
 _ELSEWHERE = re.compile(r"recommend|related|similar|guess|also|footer|cart-|coupon|"
                         r"you-may|bundle|accessor|sims-|\brec-|猜你|推荐", re.I)
-# Headings of blocks that list other products (为你推荐, 看了又看, "You may also like"...).
-_ELSEWHERE_HEADING = re.compile(
-    r"推荐|看了又看|看了还看|猜你喜欢|相似|同类|最近浏览|浏览记录|大家都在|店铺热销|"
-    r"also (?:like|viewed|bought)|related|similar|recommended|recently viewed|"
-    r"sponsored|compare with", re.I)
-_HEADINGS = ("h2", "h3", "h4")
-_TITLE_CLASS = re.compile(r"(?:goods|item|product|sku)[-_]?(?:title|name)(?![-_]?(?:wrap|box))",
-                          re.I)
+_TITLE_CLASS = re.compile(r"(?:goods|item|product|sku|main)[-_]?(?:title|name)"
+                          r"(?![-_]?(?:wrap|box))", re.I)
 _TITLE_SPLIT = re.compile(r"(?<!\s)\s*(?:[-_|–—]\s*(?:淘宝|天猫|京东|拼多多|Amazon|tmall|taobao|jd)"
                           r"[^-_|]*|"
                           r"【[^】]*】.*|\s[-|–—]\s.*)$", re.I)
@@ -65,15 +45,6 @@ _REMOVED = re.compile(
 _SELLER_CLASS = re.compile(r"(?:shop|store|mall)[\w-]{0,10}name|seller|merchant", re.I)
 
 
-def _attr_words(*words: str) -> etree.XPath:
-    """Elements whose class, id or style holds one of ``words`` (any case), in document
-    order: a superset of what a regex on :func:`_classes` accepts, found in C, so that a
-    page of two million elements is not walked in Python for a handful of matches."""
-    lower = "translate(., 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
-    test = " or ".join(f"contains({lower}, '{w}')" for w in words)
-    return etree.XPath(f"descendant-or-self::*[@*[name()='class' or name()='id' or name()='style'][{test}]]")
-
-
 def _text_words(*words: str) -> etree.XPath:
     """Elements with a text node holding one of ``words`` (as written, or in upper or
     title case), in document order."""
@@ -82,20 +53,12 @@ def _text_words(*words: str) -> etree.XPath:
     return etree.XPath(f"descendant-or-self::*[text()[{test}]]")
 
 
-_SELLERISH = _attr_words("name", "seller", "merchant")
-_TITLEISH = _attr_words("title", "name")
+# Elements whose class, id or style match (found in C; see html.AttrMatch).
+_SELLERISH = AttrMatch(_SELLER_CLASS)
+_TITLEISH = AttrMatch(_TITLE_CLASS)
 _SPEC_CLASS = re.compile(r"param|spec|attr|attribute|detail-list|parameter|规格", re.I)
-
-
-@dataclass
-class PriceSeen:
-    money: Money
-    label: str
-    struck: bool
-    index: int
-    priceish: bool
-    elsewhere: bool
-    text: str
+_ITEM_LISTS = etree.XPath("descendant::li/..")
+_SPEC_ROWS = etree.XPath("$rows | $lists/li")  # in document order
 
 
 def _classes(el: etree._Element) -> str:
@@ -109,32 +72,10 @@ def _ancestors(el: etree._Element, n: int) -> list[etree._Element]:
     return out
 
 
-def _is_struck(el: etree._Element) -> bool:
-    return tag_of(el) in ("del", "s", "strike") or bool(_STRUCK_CLASS.search(_classes(el)))
-
-
-def _struck_reader(el: etree._Element) -> Callable[[str], bool]:
-    """Whether a price token in ``el`` is struck: ``el``, an ancestor, or the descendant
-    holding it is. The struck descendants are read once per element, not once per price
-    (a description with a thousand prices in it has a thousand tokens)."""
-    if any(_is_struck(a) for a in _ancestors(el, 3)):
-        return lambda token: True
-    struck_texts: list[str] | None = None
-
-    def struck(token: str) -> bool:
-        nonlocal struck_texts
-        if struck_texts is None:
-            struck_texts = [element_text(d) for d in el.iterdescendants()
-                            if is_element(d) and _is_struck(d)]
-        token = token.strip()
-        return any(token in t for t in struck_texts)
-    return struck
-
-
 def find_title(tree: etree._Element) -> tuple[str | None, etree._Element | None, str]:
     for h1 in tree.iter("h1"):
         text = short_text(h1, 300) or ""
-        if 2 <= len(text):
+        if 2 <= len(text) and not _not_the_title(h1):
             return text, h1, "h1"
     body = tree.find("body")
     for el in _TITLEISH(body) if body is not None else []:
@@ -142,7 +83,8 @@ def find_title(tree: etree._Element) -> tuple[str | None, etree._Element | None,
                 _TITLE_CLASS.search(f"{el.get('class') or ''} {el.get('id') or ''}"):
             text = short_text(el, 200) or ""
             if 4 <= len(text) and not _ELSEWHERE.search(
-                    " ".join(_classes(a) for a in _ancestors(el, 8))):
+                    " ".join(_classes(a) for a in _ancestors(el, 8))) and \
+                    not _not_the_title(el):
                 return text, el, "class"
     title = tree.find(".//title")
     text = (short_text(title, 2000) or "") if title is not None else ""
@@ -150,197 +92,50 @@ def find_title(tree: etree._Element) -> tuple[str | None, etree._Element | None,
     return (text or None), None, "title"
 
 
-def _has_digit(text: str | None) -> bool:
-    return bool(text) and any(c.isdigit() for c in text)
+_LOGO = re.compile(r"logo|site-?(?:title|name|branding)|brand-?name", re.I)
+_HOME = re.compile(r"^(?:/|\./|index\.\w+|https?://[^/]+/?)$")
 
 
-def _price_elements(body: etree._Element, limit: int = 4000) -> list[tuple[int, etree._Element]]:
-    """Elements (with document index) whose own text holds a digit, scripts skipped.
-
-    Text after a comment (``$<!-- -->12.99``) is its parent's own text. The index counts
-    elements only.
-    """
-    out: list[tuple[int, etree._Element]] = []
-    index = -1
-    for event, el, tag in events(body):
-        if event == "end":
-            continue
-        parent = el.getparent()
-        if event == "other":
-            if _has_digit(el.tail) and parent is not None:
-                out.append((max(index, 0), parent))
-        else:
-            index += 1
-            if _has_digit(el.text) and tag not in SKIP:
-                out.append((index, el))
-            if _has_digit(el.tail) and parent is not None:
-                out.append((index, parent))
-        if len(out) >= limit:
-            break
-    return out
-
-
-def _label(el: etree._Element, text: str, start: int) -> str:
-    before = text[max(0, start - 64):start].strip()  # cleaned text: no long blank runs
-    if len(before) < 2:
-        prev = el.getprevious()
-        gap = ""
-        while prev is not None and not is_element(prev):  # comments between: their tails
-            gap = (prev.tail or "") + gap
-            prev = prev.getprevious()
-        if prev is not None:
-            before = element_text(prev)[-16:] + clean(gap) + before
-        else:
-            parent = el.getparent()
-            lead = (parent.text or "") + gap if parent is not None else gap
-            if lead:
-                before = clean(lead)[-16:] + before
-    return before[-16:]
-
-
-def _under_heading(el: etree._Element, title_el: etree._Element | None,
-                   memo: dict[etree._Element, bool] | None = None) -> bool:
-    """Inside a block (not the whole page) headed 为你推荐 / "You may also like"...
-
-    ``memo`` keeps each block's answer: a block with thousands of children is read once,
-    not once per price inside it.
-    """
-    memo = {} if memo is None else memo
-    for block in _ancestors(el, 6)[1:]:
-        if tag_of(block) in ("body", "html") or (title_el is not None and
-                                                 any(a is block for a in title_el.iterancestors())):
+def _not_the_title(heading: etree._Element) -> bool:
+    """A heading that names no product: hidden, in a dialog or toast ("Added to your
+    bag"), or the shop's logo (an ``<h1>`` whose only link goes to the home page)."""
+    links = list(islice(heading.iter("a"), 2))
+    if _LOGO.search(_classes(heading)) or (len(links) == 1 and _HOME.match(
+            (links[0].get("href") or "").strip()) and
+            short_text(links[0], 300) == short_text(heading, 300)):
+        return True
+    for depth, el in enumerate((heading, *heading.iterancestors())):
+        tag = tag_of(el)
+        if tag in ("body", "html"):
             return False
-        headed = memo.get(block)
-        if headed is None:
-            headed = memo[block] = _headed_elsewhere(block)
-        if headed:
-            return True
+        style = el.get("style") or ""
+        if el.get("hidden") is not None or price_words.HIDDEN_STYLE.search(style) or \
+                tag == "dialog" or (el.get("role") or "").lower() in ("dialog", "alertdialog") \
+                or (el.get("aria-modal") or "").lower() == "true" or (
+                    depth <= 6 and price_words.MODAL_CLASS.search(_classes(el))):
+            return True  # (a page-wide wrapper's class says nothing of one heading)
     return False
-
-
-def _headed_elsewhere(block: etree._Element) -> bool:
-    for child in block:
-        if not is_element(child):
-            continue
-        if tag_of(child) in _HEADINGS or "mt" == (child.get("class") or "").strip():
-            if _ELSEWHERE_HEADING.search(element_text(child)[:40]):
-                return True
-    return False
-
-
-def displayed_prices(tree: etree._Element, currency: str | None,
-                     title_el: etree._Element | None, limit: int = 4000) -> list[PriceSeen]:
-    body = tree.find("body")
-    if body is None:
-        return []
-    seen: list[PriceSeen] = []
-    done: set[etree._Element] = set()
-    headed: dict[etree._Element, bool] = {}
-    short: dict[etree._Element, str | None] = {}  # one container, read once for all inside
-    for index, el in _price_elements(body):
-        box = el
-        for candidate in _ancestors(el, 2):
-            if candidate not in short:
-                short[candidate] = short_text(candidate, 60) \
-                    if tag_of(candidate) not in ("body", "html") else None
-            text = short[candidate]
-            if text is None:
-                break
-            box = candidate
-            if find_prices(text, currency):
-                break
-        if box in done:
-            continue
-        done.add(box)
-        text = element_text(box)
-        found = list(islice(iter_prices(text, currency), limit - len(seen)))
-        if not found:
-            continue
-        priceish = bool(_PRICE_CLASS.search(" ".join(_classes(a) for a in _ancestors(box, 2))))
-        elsewhere = bool(_ELSEWHERE.search(" ".join(_classes(a) for a in _ancestors(box, 8)))) \
-            or _under_heading(box, title_el, headed)
-        struck = _struck_reader(box)
-        for money, start, end in found:
-            label = _label(box, text, start)
-            after = text[end:end + 6]
-            if _NOT_PRICE.search(label[-8:]) or re.match(r"\s*(?:券|优惠|off)", after, re.I):
-                continue
-            seen.append(PriceSeen(money, label, struck(text[start:end]), index, priceish,
-                                  elsewhere, text[start:end]))
-        if len(seen) >= limit:
-            break
-    return seen
-
-
-def _index_of(tree: etree._Element, target: etree._Element | None) -> int:
-    if target is None:
-        return 0
-    body = tree.find("body")
-    for index, el in enumerate(body.iter() if body is not None else []):
-        if el is target:
-            return index
-    return 0
 
 
 def price_candidates(tree: etree._Element, currency: str | None,
                      title_el: etree._Element | None) -> list[Candidate]:
     """Displayed price (best scored) and original price candidates."""
-    seen = displayed_prices(tree, currency, title_el)
-    if not seen:
-        return []
-    anchor = _index_of(tree, title_el)
-    scored: list[tuple[float, PriceSeen, str]] = []
-    for p in seen:
-        if p.elsewhere:
-            continue  # another product's price (recommendations, related items)
-        original = p.struck or bool(_ORIGINAL.search(p.label[-14:]))
-        role = "original" if original else ("range" if p.money.max_amount else "price")
-        score = 1.0
-        if FINAL.search(p.label[-14:]):
-            score += 3
-        elif _SALE.search(p.label[-14:]):
-            score += 1.5
-        score += 1.0 if p.priceish else 0
-        score += 1.0 if p.struck else 0
-        distance = abs(p.index - anchor) if title_el is not None else p.index / 4
-        score -= min(distance / 40, 2.5)
-        scored.append((score, p, role))
-    out: list[Candidate] = []
-    prices = sorted((s for s in scored if s[2] != "original"), key=lambda s: -s[0])
-    for rank, (_score, p, role) in enumerate(prices[:6]):
-        weight = (3.5 if p.priceish or FINAL.search(p.label) or _SALE.search(p.label)
-                  else 2.0) if rank == 0 else 0.5
-        out.append(Candidate("price", p.money, STRATEGY, role, p.label or None, weight))
-    originals = sorted((s for s in scored if s[2] == "original"), key=lambda s: -s[0])
-    for rank, (_score, p, _) in enumerate(originals[:3]):
-        out.append(Candidate("original_price", p.money, STRATEGY, "original",
-                             p.label or ("struck" if p.struck else None),
-                             3.0 if rank == 0 else 0.5))
-    return out
+    return shown_prices.price_candidates(tree, currency, title_el)
 
 
 def removed_phrase(lines: list[str]) -> str | None:
-    for line in lines[:3000]:
-        if len(line) <= 80:
-            m = _REMOVED.search(line)
-            if m:
-                return m.group(0)
-    return None
+    """The 已下架 / "no longer available" wording of a short line near the top."""
+    found = first_line(lines[:3000], _REMOVED, max_len=80)
+    return found[1] if found else None
 
 
-def availability_candidates(lines: list[str]) -> list[Candidate]:
-    for line in lines[:3000]:
-        if len(line) <= 24:
-            avail = availability_of(line)
-            if avail and avail != "InStock":
-                return [Candidate("availability", avail, STRATEGY, weight=1.5)]
-    for line in lines[:3000]:
-        if len(line) <= 16 and availability_of(line) == "InStock":
-            return [Candidate("availability", "InStock", STRATEGY, weight=1.0)]
-    return []
+def seller_candidates(tree: etree._Element, page_text: str | None = None
+                      ) -> list[Candidate]:
+    """The seller named by a seller-like class, else the shop card before a 进店 button.
 
-
-def seller_candidates(tree: etree._Element) -> list[Candidate]:
+    ``page_text``: the page's visible text, when known; a page whose text has no 进店 / "Visit
+    store" wording is not searched for such a button.
+    """
     body = tree.find("body")
     if body is None:
         return []
@@ -361,6 +156,8 @@ def seller_candidates(tree: etree._Element) -> list[Candidate]:
         if text is not None and 1 < len(text) <= 40:
             url = link.get("href") if link is not None else None
             return [Candidate("seller", {"name": text, "url": url}, STRATEGY, weight=1.0)]
+    if page_text is not None and not _ENTER_SHOP_WORDS.search(page_text):
+        return []
     return _shop_card(body)
 
 
@@ -369,6 +166,8 @@ _ENTER_SHOP = re.compile(r"^(?:进店|进店逛逛|进入店铺|逛逛店铺|Vis
 _ENTER_SHOP_START = re.compile(r"^(?:进|逛|visit\b)", re.I)
 _STATS = re.compile(r"\d|好评|关注|粉丝|评分|体验|在售|商品|followers|rating", re.I)
 _ENTER_SHOPISH = _text_words("进", "逛", "visit")
+# What a page's visible text holds when one of its elements reads as _ENTER_SHOP.
+_ENTER_SHOP_WORDS = re.compile(r"进店|进入店铺|逛逛店铺|visit\s+(?:the\s+)?store", re.I)
 
 
 def _shop_card(body: etree._Element) -> list[Candidate]:
@@ -417,7 +216,11 @@ def specs_of(tree: etree._Element, limit: int = 100) -> dict[str, str]:
     body = tree.find("body")
     if body is None:
         return specs
-    for el in body.iter("tr", "dl", "li"):
+    # Of the list items only those in a spec-classed list count: the lists are picked
+    # first (a page's nav holds thousands of items), then every row, <dl> and such item
+    # is read in document order, as one walk over all of them would.
+    lists = [p for p in _ITEM_LISTS(body) if _SPEC_CLASS.search(_classes(p))]
+    for el in _SPEC_ROWS(body, rows=list(body.iter("tr", "dl")), lists=lists):
         if len(specs) >= limit:
             break
         tag = tag_of(el)

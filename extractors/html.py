@@ -8,7 +8,11 @@ place, so ``$<!-- -->12.99`` reads as ``$12.99`` as a browser shows it.
 from __future__ import annotations
 
 import re
+import weakref
+from bisect import bisect_right
 from collections.abc import Iterator
+from functools import lru_cache
+from itertools import accumulate
 from typing import Any
 
 import lxml.html
@@ -24,7 +28,9 @@ BLOCK = {
 #: (browsers flatten too: Chromium stops nesting at 512).
 MAX_DEPTH = 512
 _SENTENCE_END = re.compile(r"(?<=[。！？!?；;])|\n|(?<=[a-z0-9)][.!?])\s+(?=[A-Z0-9#\"'])")
-_WS = re.compile(r"[ \t\r\f\v\u00a0\u3000]+")
+# Runs of spaces (not newlines) that are not already one plain space: what clean() turns
+# into one space (a lone " " matches nothing, so English text is not rewritten word by word).
+_WS = re.compile(r"[\t\r\f\v\u00a0\u3000][ \t\r\f\v\u00a0\u3000]*| [ \t\r\f\v\u00a0\u3000]+")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 
@@ -32,15 +38,29 @@ def strip_xml_declaration(text: str) -> str:
     return _XML_DECL.sub("", text, count=1)
 
 
+#: Every element of a parsed page is a plain ``HtmlElement``. lxml.html picks a class per
+#: tag (forms, inputs...) in Python each time Python first touches an element, which
+#: doubles the cost of every walk; nothing here uses those classes' extra methods.
+_CLASSES = etree.ElementDefaultClassLookup(
+    element=lxml.html.HtmlElement, comment=lxml.html.HtmlComment,
+    pi=lxml.html.HtmlProcessingInstruction, entity=lxml.html.HtmlEntity)
+
+
+def html_parser(**options: Any) -> lxml.html.HTMLParser:
+    parser = lxml.html.HTMLParser(**options)
+    parser.set_element_class_lookup(_CLASSES)
+    return parser
+
+
 def _empty() -> lxml.html.HtmlElement:
-    return lxml.html.document_fromstring("<html><body></body></html>")
+    return lxml.html.document_fromstring("<html><body></body></html>", parser=html_parser())
 
 
 class _CappedBuilder:
     """A parser target building an lxml.html tree that stops nesting at ``MAX_DEPTH``."""
 
     def __init__(self) -> None:
-        self._builder = etree.TreeBuilder(parser=lxml.html.HTMLParser())
+        self._builder = etree.TreeBuilder(parser=html_parser())
         self._depth = 0
 
     def start(self, tag: str, attrib: dict[str, str]) -> None:
@@ -82,9 +102,13 @@ def parse_page(text: str) -> tuple[lxml.html.HtmlElement, list[str]]:
     text = strip_xml_declaration(text)
     if not text.strip():
         return _empty(), []
-    parser = lxml.html.HTMLParser()
+    # ASCII text is handed over as bytes: libxml2 reads them as they are, where a str is
+    # converted first (a quarter of the parse of a 2 MB page); the tree is the same.
+    ascii_text = text.isascii()
+    parser = html_parser(encoding="utf-8") if ascii_text else html_parser()
     try:
-        tree = lxml.html.document_fromstring(text, parser=parser)
+        tree = lxml.html.document_fromstring(text.encode("ascii") if ascii_text else text,
+                                             parser=parser)
     except (etree.ParserError, ValueError) as exc:
         # "Document is empty": only comments, or a text too big for libxml2's default limits
         try:
@@ -227,11 +251,176 @@ def _walk(root: etree._Element, limit: int | None = None) -> list[str] | None:
     return parts
 
 
-def visible_lines(root: etree._Element) -> list[str]:
-    """Visible text as lines, one per block element, empty lines dropped."""
+def _text_stylesheet() -> etree.XSLT:
+    """What :func:`_walk` reads of the page's body (else of its root), as XSLT: libxslt
+    walks the tree in C, ten times quicker than Python visiting each element."""
+    skip = " | ".join(sorted(SKIP))
+    block = " | ".join(sorted(BLOCK))
+    return etree.XSLT(etree.XML(f"""\
+<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+<xsl:output method="text" encoding="UTF-8"/>
+<xsl:template match="/"><xsl:choose>
+  <xsl:when test="/*[1]/body"><xsl:apply-templates select="/*[1]/body[1]"/></xsl:when>
+  <xsl:otherwise><xsl:apply-templates select="/*[1]"/></xsl:otherwise>
+</xsl:choose></xsl:template>
+<xsl:template match="{skip}"/>
+<xsl:template match="{block}"><xsl:text>&#10;</xsl:text><xsl:apply-templates/>\
+<xsl:text>&#10;</xsl:text></xsl:template>
+<xsl:template match="comment() | processing-instruction()"/>
+</xsl:stylesheet>"""))
+
+
+_PAGE_TEXT = _text_stylesheet()
+
+
+def _page_text(root: etree._Element) -> str:
+    """The text :func:`_walk` gives of ``root``'s body (or of ``root``), block elements
+    as newlines; by XSLT when ``root`` is a document's root, in Python otherwise."""
     body = root.find("body")
-    lines = "".join(_walk(body if body is not None else root) or []).split("\n")
-    return [line for line in (clean(x) for x in lines) if line]
+    if root.getroottree().getroot() is root:  # (HTML parsers give names in lower case)
+        try:
+            return str(_PAGE_TEXT(root.getroottree()))
+        except (etree.XSLTError, ValueError):  # a libxslt limit: read it in Python
+            pass
+    return "".join(_walk(body if body is not None else root) or [])
+
+
+def visible_lines(root: etree._Element) -> list[str]:
+    """Visible text as lines, one per block element, empty lines dropped (each line as
+    :func:`clean` gives it: the runs of spaces, which hold no newline, are collapsed over
+    the whole text at once)."""
+    return [line for line in map(str.strip, _WS.sub(" ", _page_text(root)).split("\n"))
+            if line]
+
+
+# Letters that re.I and str.lower() read differently (İ lower-cases to two characters;
+# re.I takes ı for i and ſ for s): text holding one is searched with re.I itself.
+_CASE_ODD = ("\u0130", "\u0131", "\u017f")
+
+
+def first_line(lines: list[str], pattern: re.Pattern[str], *, max_len: int,
+               unless: re.Pattern[str] | None = None) -> tuple[str, str] | None:
+    """``(line, match)``: the first line of at most ``max_len`` characters that
+    ``pattern`` matches (and ``unless`` does not), or None.
+
+    The lines are searched as one text (``pattern`` must not match across a line
+    break), and a case-insensitive pattern whose letters are lower case as its
+    case-sensitive self over the lower-cased text: Python's ``re`` tries a ``re.I``
+    alternation at every character, several times slower.
+    """
+    kept = [line for line in lines if len(line) <= max_len]
+    text = "\n".join(kept)
+    search = pattern
+    if pattern.flags & re.I and _lower_case(pattern) and \
+            (text.isascii() or not any(c in text for c in _CASE_ODD)):
+        search, text = _case_sensitive(pattern), text.lower()
+    starts: list[int] | None = None
+    at = 0
+    while True:
+        m = search.search(text, at)
+        if m is None:
+            return None
+        if starts is None:
+            starts = list(accumulate((len(x) + 1 for x in kept), initial=0))
+        n = bisect_right(starts, m.start()) - 1
+        line = kept[n]
+        if unless is None or not unless.search(line):
+            found = line[m.start() - starts[n]:m.end() - starts[n]]
+            return line, found
+        at = starts[n + 1]
+
+
+def _lower_case(pattern: re.Pattern[str]) -> bool:
+    bare = _ESCAPES.sub("", pattern.pattern)
+    return bare == bare.lower()
+
+
+@lru_cache(maxsize=64)
+def _case_sensitive(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    return re.compile(pattern.pattern, pattern.flags & ~re.I)
+
+
+_ATTR_VALUES = {name: etree.XPath(f"descendant-or-self::*/@{name}", smart_strings=False)
+                for name in ("class", "id", "style")}
+_ESCAPES = re.compile(r"\\.")
+
+
+class AttrMatch:
+    """Elements, in document order, whose ``class``, ``id`` or ``style`` holds a match of
+    ``pattern`` (a regex that matches no NUL: it reads one value at a time).
+
+    An XPath with ``translate()`` over every element of a 2 MB page costs tens of
+    milliseconds; here the attribute values are read in C, the regex runs over them once,
+    and only when it matches does an XPath look for the values holding what it matched.
+    """
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        self.pattern = pattern
+        # For ASCII text, re.I over the text is the case-sensitive regex over its lower case
+        # when the pattern's own letters are lower case (much quicker in Python's re).
+        self._lower = _case_sensitive(pattern) \
+            if pattern.flags & re.I and _lower_case(pattern) else None
+
+    def __call__(self, root: etree._Element) -> list[etree._Element]:
+        wanted: list[tuple[str, tuple[str, ...]]] = []
+        values = 0  # how many values hold a match (at most)
+        for name, text in attr_texts(root).items():  # (a match outside root finds nothing)
+            if self._lower is not None and (text.isascii() or
+                                            not any(c in text for c in _CASE_ODD)):
+                spans = [m.span() for m in self._lower.finditer(text.lower())]
+            else:
+                spans = [m.span() for m in self.pattern.finditer(text)]
+            if spans:
+                wanted.append((name, tuple(sorted({text[a:b] for a, b in spans}))))
+                values += len(spans)
+        if not wanted:
+            return []
+        xpath = _holding(tuple(wanted), values > 300)
+        if xpath is not None:
+            return xpath(root)
+        return [el for el in root.iter() if isinstance(el.tag, str) and any(
+            self.pattern.search(el.get(name) or "") for name in _ATTR_VALUES)]
+
+
+_LAST_TEXTS: tuple[Any, dict[str, str]] | None = None
+
+
+def attr_texts(el: etree._Element) -> dict[str, str]:
+    """The ``class``, ``id`` and ``style`` values of ``el``'s whole document, each
+    attribute's in document order joined by NUL (which a parsed page never holds). The
+    last document's are kept: the title, the seller and the site profile all read them."""
+    global _LAST_TEXTS
+    root = el.getroottree().getroot()
+    last = _LAST_TEXTS
+    if last is not None and last[0]() is root:
+        return last[1]
+    texts = {name: "\x00".join(values(root)) for name, values in _ATTR_VALUES.items()}
+    _LAST_TEXTS = (weakref.ref(root), texts)
+    return texts
+
+
+@lru_cache(maxsize=256)
+def _holding(wanted: tuple[tuple[str, tuple[str, ...]], ...], many: bool
+             ) -> etree.XPath | None:
+    """XPath for elements whose named attribute contains one of the strings; None when
+    there are too many strings, or one that an XPath literal cannot hold. ``many``: many
+    elements will match (then every element is tested: libxml2 takes time quadratic in
+    their number to go from many attributes up to their elements)."""
+    if sum(len(texts) for _, texts in wanted) > 40 or \
+            any("'" in t and '"' in t for _, texts in wanted for t in texts):
+        return None
+    tests = []
+    for name, texts in wanted:
+        inner = " or ".join("contains(., %s)" % (f"'{t}'" if "'" not in t else f'"{t}"')
+                            for t in texts)
+        tests.append((name, inner))
+    if many:
+        return etree.XPath("descendant-or-self::*[" + " or ".join(
+            f"@{name}[{inner}]" for name, inner in tests) + "]")
+    # The attributes, then their elements: libxml2 tests attribute nodes about twice as
+    # quickly as it tests every element for an attribute.
+    return etree.XPath("(" + " | ".join(f"descendant-or-self::*/@{name}[{inner}]"
+                                        for name, inner in tests) + ")/..")
 
 
 def next_element(el: etree._Element) -> etree._Element | None:
@@ -249,9 +438,10 @@ def sentences(text: str) -> list[str]:
 
 def meta(root: etree._Element, *names: str) -> str | None:
     """First non-empty ``<meta name|property|itemprop=...>`` content among ``names``."""
+    metas = list(root.iter("meta"))  # one walk of the tree, then the few metas
     for name in names:
         for attr in ("property", "name", "itemprop"):
-            for el in root.iter("meta"):
+            for el in metas:
                 if (el.get(attr) or "").lower() == name and clean(el.get("content")):
                     return clean(el.get("content"))
     return None

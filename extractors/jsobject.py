@@ -11,14 +11,21 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from typing import Any
 
-_ASSIGN = re.compile(
-    r"(?:^|[;\s,(])(?:var\s+|let\s+|const\s+)?((?:window|self|globalThis)?\.?"
-    r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*|\[['\"][\w$]+['\"]\])*)\s*=\s*"
-    r"(?:[A-Za-z_$][\w$.]*\s*\|\|\s*)?"  # var sn = sn || {...}
-    r"(JSON\.parse\(|[{\[])"
-)
+# An assignment of state: ``[var|let|const] NAME = [other ||] {`` (or ``[`` or
+# ``JSON.parse(``), NAME after the start, ``;``, ``,``, ``(`` or whitespace. Found from its
+# ``=`` (a literal: the regex engine jumps between them) back to the name, not by a regex
+# that tries the name at every character of a megabyte of script.
+_NAME = re.compile(r"(?:window|self|globalThis)?\.?[A-Za-z_$][\w$]*"
+                   r"(?:\.[A-Za-z_$][\w$]*|\[['\"][\w$]+['\"]\])*")
+# (``{}`` and ``[]`` are skipped: an empty value is never kept, and the assignment ends
+# before anything a later one could start with.)
+_VALUE = re.compile(r"=\s*(?:[A-Za-z_$][\w$.]*\s*\|\|\s*)?"  # var sn = sn || {...}
+                    r"(JSON\.parse\(|[{\[](?!\s*[}\]]))")
+_NAME_PUNCT = frozenset("_$.[]'\"")
+_BEFORE_NAME = frozenset(";,(")
 _DECODER = json.JSONDecoder()
 MAX_SCRIPT = 8_000_000
 #: Characters the slow (pure Python) brace scan may read per page, on top of once over
@@ -29,35 +36,42 @@ SCAN_BUDGET = 2_000_000
 _JSON_ERRORS = (ValueError, TypeError, RecursionError)
 
 
+_OUTSIDE = re.compile(r"[\"'`{}\[\]]")  # what the brace scan stops at outside strings
+_INSIDE = {q: re.compile(r"\\.|" + q, re.S) for q in "\"'`"}  # an escape, or the end
+
+
 def _balanced(text: str, start: int, budget: list[int] | None = None) -> str | None:
     """The ``{...}``/``[...]`` starting at ``start``, respecting JS strings; None if open.
 
-    ``budget`` (one mutable count) bounds the characters read across calls.
+    ``budget`` (one mutable count) bounds the characters read across calls. The scan
+    jumps (in C) from one quote or bracket to the next.
     """
     depth = 0
-    quote = ""
     i = start
     n = len(text) if budget is None else min(len(text), start + max(budget[0], 0))
     if budget is not None:
         budget[0] -= n - start
-    while i < n:
-        ch = text[i]
-        if quote:
-            if ch == "\\":
-                i += 2
-                continue
-            if ch == quote:
-                quote = ""
-        elif ch in "\"'`":
-            quote = ch
-        elif ch in "{[":
+    while True:
+        m = _OUTSIDE.search(text, i, n)
+        if m is None:
+            return None
+        ch = m.group()
+        i = m.end()
+        if ch in "{[":
             depth += 1
         elif ch in "}]":
             depth -= 1
             if depth == 0:
-                return text[start:i + 1]
-        i += 1
-    return None
+                return text[start:i]
+        else:  # a string: to its closing quote, escapes skipped
+            inside = _INSIDE[ch]
+            while True:
+                q = inside.search(text, i, n)
+                if q is None:
+                    return None
+                i = q.end()
+                if q.group() == ch:
+                    break
 
 
 _JS_TOKENS = re.compile(
@@ -124,8 +138,32 @@ def _balanced_string(text: str, start: int) -> str | None:
 
 
 def _root_name(target: str) -> str:
-    target = re.sub(r"\[['\"]([\w$]+)['\"]\]", r".\1", target)
+    if "[" in target:
+        target = re.sub(r"\[['\"]([\w$]+)['\"]\]", r".\1", target)
     return target.rsplit(".", 1)[-1]
+
+
+def _assignments(body: str) -> Iterator[tuple[str, str, int]]:
+    """``(NAME, "{" | "[" | "JSON.parse(", end)`` of each assignment, in order, none
+    overlapping the one before (as a left-to-right regex scan would find them)."""
+    taken = 0  # where the last assignment found ends
+    for m in _VALUE.finditer(body):
+        end = m.start()
+        while end > taken and body[end - 1].isspace():
+            end -= 1
+        start = end
+        while start > taken and (body[start - 1].isalnum() or body[start - 1] in _NAME_PUNCT):
+            start -= 1
+        if start == end or not _NAME.fullmatch(body, start, end):
+            continue
+        if start > taken:
+            before = body[start - 1]
+            if not (before.isspace() or before in _BEFORE_NAME):
+                continue
+        elif start > 0 or taken > 0:  # at ``taken``: the name has no start of its own
+            continue
+        taken = m.end()
+        yield body[start:end], m.group(1), m.end()
 
 
 def script_objects(scripts: list[tuple[dict[str, str], str]]) -> dict[str, Any]:
@@ -144,14 +182,14 @@ def script_objects(scripts: list[tuple[dict[str, str], str]]) -> dict[str, Any]:
             continue
         if kind and "javascript" not in kind and "ecmascript" not in kind:
             continue
-        for m in _ASSIGN.finditer(body):
-            name = _root_name(m.group(1))
+        for target, opening, end in _assignments(body):
+            name = _root_name(target)
             if name in found:
                 continue
-            if m.group(2).startswith("JSON"):
-                value = _json_parse_call(body, m.end())
+            if opening.startswith("JSON"):
+                value = _json_parse_call(body, end)
             else:
-                value = _parse_at(body, m.end() - 1, budget)
+                value = _parse_at(body, end - 1, budget)
             if isinstance(value, dict | list) and value:
                 found[name] = value
     return found

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 
-from . import generic
+from . import availability, generic, sku
 from .decode import decode_html
 from .embedded import generic_candidates
 from .errors import ExtractError
@@ -49,6 +50,8 @@ class _Page:
     currency: str | None
     site: str | None
     warnings: list[str] = field(default_factory=list)
+    url_source: str | None = None  # "canonical" / "og:url" when the page gave its address
+    canonical: str | None = None  # the page's own absolute address, whatever was given
 
 
 def extract_listing(html: bytes | str, url: str | None = None, *,
@@ -82,12 +85,60 @@ def _page(text: str, url: str | None, warnings: list[str]) -> _Page:
     tree, parse_warnings = parse_page(text)
     warnings += parse_warnings
     markup = lxml.html.tostring(tree, encoding="unicode") if parse_warnings else text
+    canonical, url_source = guarded("page address", warnings, (None, None),
+                                    lambda: own_address(tree))
+    if canonical and not _is_web(url):
+        url = canonical  # a saved page (no URL, or file://): its profile and id still apply
+    else:
+        url_source = None
     host = host_of(url)
     profile = guarded("profile lookup", warnings, None, lambda: find_profile(host, text))
     currency = (profile.currency if profile and profile.currency else None) or guarded(
         "currency", warnings, None, lambda: default_currency(url, page_lang(tree)))
     site = site_code(url) or (profile.site if profile else None)
-    return _Page(text, tree, markup, url, host, profile, currency, site, warnings)
+    return _Page(text, tree, markup, url, host, profile, currency, site, warnings,
+                 url_source, canonical)
+
+
+def _is_web(url: str | None) -> bool:
+    """An absolute http(s) address with a host."""
+    if not isinstance(url, str) or len(url) > 4000 or any(c.isspace() for c in url.strip()):
+        return False
+    try:
+        parts = urlsplit(url.strip())
+        return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+    except ValueError:
+        return False
+
+
+def own_address(tree: Any) -> tuple[str | None, str | None]:
+    """(the page's own address, "canonical" | "og:url") from its head, or (None, None).
+
+    ``<link rel=canonical>`` first, then ``og:url``; only absolute http(s) addresses count;
+    a relative canonical link is resolved against ``og:url`` when that is absolute.
+    """
+    head = tree.find("head")
+    if head is None:
+        return None, None
+    canonical = og = None
+    for el in head.iter("link", "meta"):
+        if el.tag == "link" and canonical is None and "canonical" in (
+                el.get("rel") or "").lower().split():
+            canonical = clean(el.get("href")) or None
+        elif el.tag == "meta" and og is None and (
+                el.get("property") or el.get("name") or "").strip().lower() == "og:url":
+            og = clean(el.get("content")) or None
+    og = og if _is_web(og) else None
+    if canonical and canonical.startswith("//"):
+        canonical = "https:" + canonical
+    if canonical and not _is_web(canonical) and og:
+        try:
+            canonical = urljoin(og, canonical)
+        except ValueError:
+            canonical = None
+    if _is_web(canonical):
+        return canonical.strip(), "canonical"
+    return (og.strip(), "og:url") if og else (None, None)
 
 
 def _extract(text: str, url: str | None, hints: list[dict[str, Any]] | None,
@@ -110,7 +161,7 @@ def _extract(text: str, url: str | None, hints: list[dict[str, Any]] | None,
         got, removed_by_profile = run(f"profile:{profile.name}", ([], False),
                                       lambda: profile_candidates(profile,
                                                                  Selectors(page.markup, tree),
-                                                                 url, objects, currency))
+                                                                 page.url, objects, currency))
         cands += got
     got, nodes = run("structured-data", ([], []), lambda: _structured(page))
     cands += got
@@ -121,15 +172,23 @@ def _extract(text: str, url: str | None, hints: list[dict[str, Any]] | None,
         cands.append(Candidate("title", title, "generic", weight=1.0 if how == "h1" else 0.5))
     cands += run("generic prices", [], lambda: generic.price_candidates(tree, currency, title_el))
     lines = run("visible text", [], lambda: visible_lines(tree))
-    cands += run("generic availability", [], lambda: generic.availability_candidates(lines))
-    cands += run("generic seller", [], lambda: generic.seller_candidates(tree))
+    cands += run("generic sku", [], lambda: sku.label_candidates(lines))
+    cands += run("generic sku attributes", [],
+                 lambda: sku.attribute_candidates(tree, title_el))
+    cands += run("url sku", [], lambda: sku.url_candidates(page.url, page.canonical))
+    cands += run("generic availability", [],
+                 lambda: availability.display_candidates(tree, lines, title_el))
+    cands += run("generic seller", [], lambda: generic.seller_candidates(tree, "\n".join(lines)))
     cands += run("opengraph seller", [], lambda: _site_seller(page))
     meta_desc = run("description", None, lambda: generic.description(tree))
     if meta_desc:
         cands.append(Candidate("description", meta_desc, "generic", weight=0.5))
-    return build_record(url, page.site, currency, cands, nodes, lines, tree,
-                        profile_removed=removed_by_profile, warnings=warnings,
-                        encoding=encoding)
+    record = build_record(page.url, page.site, currency, cands, nodes, lines, tree,
+                          profile_removed=removed_by_profile, warnings=warnings,
+                          encoding=encoding)
+    if page.url_source:
+        record["sources"]["url"] = page.url_source
+    return record
 
 
 def _structured(page: _Page) -> tuple[list[Candidate], list[dict[str, Any]]]:

@@ -12,11 +12,14 @@ from typing import Any
 
 from . import claims as claims_mod
 from . import generic
+from .availability import choose as choose_availability
+from .availability import stock_count
 from .fields import Candidate, money_key
 from .guard import guarded, join_url
-from .html import clean
+from .html import clean, first_line
 from .money import Money, find_prices, fmt
 from .promises import find_promises, merge
+from .sku import choose as choose_sku
 from .structured_promises import structured_promises
 from .vote import Ballot, tally, winner
 
@@ -28,8 +31,9 @@ _FREE = re.compile(r"包邮|免运费|免邮|运费\s*[:：]?\s*[¥￥]?\s*0(?:\
 EMPTY: dict[str, Any] = {
     "schema": SCHEMA, "kind": "listing", "url": None, "site": None, "title": None,
     "price": None, "price_range": None, "original_price": None, "price_candidates": [],
-    "seller": None, "sku": None, "availability": None, "rating": None, "review_count": None,
-    "shipping": None, "promises": [], "claims": [], "claims_note": claims_mod.CLAIMS_NOTE,
+    "seller": None, "sku": None, "availability": None, "stock_count": None, "rating": None,
+    "review_count": None, "shipping": None, "promises": [], "claims": [],
+    "claims_note": claims_mod.CLAIMS_NOTE,
     "specs": {}, "images": [], "sources": {}, "encoding": None, "warnings": [],
     "removed": False,
 }
@@ -124,8 +128,8 @@ def _shipping(lines: list[str], cands: list[Candidate], currency: str | None
     text = chosen.best.value if chosen else None
     strategy = chosen.best.strategy if chosen else None
     if text is None:
-        text = next((ln for ln in lines[:3000] if len(ln) <= 60 and _SHIPPING.search(ln)
-                     and not _NOT_SHIPPING.search(ln)), None)
+        found = first_line(lines[:3000], _SHIPPING, max_len=60, unless=_NOT_SHIPPING)
+        text = found[0] if found else None
         strategy = "generic" if text else None
     if text is None:
         return None, None
@@ -208,14 +212,26 @@ def _seller(cands: list[Candidate], url: str | None, sources: dict[str, str]
     return {"name": name, "url": seller_url}
 
 
+def _sku(cands: list[Candidate], lines: list[str], sources: dict[str, str]) -> str | None:
+    chosen = choose_sku(cands, lines)
+    if chosen is None:
+        return None
+    sources["sku"] = chosen.strategy
+    return chosen.value
+
+
 def _promises(lines: list[str], title: str | None, nodes: list[dict[str, Any]],
-              warnings: list[str]) -> list[dict[str, Any]]:
-    page_promises = guarded("promises", warnings, [],
-                            lambda: find_promises("\n".join(lines), "page"))
+              warnings: list[str], captured_at: Any = None) -> list[dict[str, Any]]:
+    """Promises of the title, the visible text and the structured data. ``captured_at``
+    (when the caller knows it) resolves dates given without a year and lunar days."""
+    page_promises = guarded("promises", warnings, [], lambda: find_promises(
+        "\n".join(lines), "page", captured_at=captured_at))
     if title:
-        page_promises = merge(find_promises(title, "page"), page_promises)
+        page_promises = merge(find_promises(title, "page", captured_at=captured_at),
+                              page_promises)
     return merge(page_promises, guarded("structured-data promises", warnings, [],
-                                        lambda: structured_promises(nodes)))
+                                        lambda: structured_promises(nodes,
+                                                                    captured_at=captured_at)))
 
 
 def _claims(lines: list[str], title: str | None, description: str | None,
@@ -252,8 +268,11 @@ def build_record(url: str | None, site: str | None, currency: str | None,
     price, price_range, original = part("price vote", (None, None, None),
                                         lambda: _prices(cands, currency, sources, warnings))
     seller = part("seller vote", None, lambda: _seller(cands, url, sources))
-    sku = part("sku vote", None, lambda: take("sku"))
-    availability = part("availability vote", None, lambda: take("availability"))
+    sku = part("sku vote", None, lambda: _sku(cands, lines, sources))
+    chosen = part("availability vote", None, lambda: choose_availability(cands))
+    availability = chosen.value if chosen is not None else None
+    if chosen is not None:
+        sources["availability"] = chosen.strategy
     rating = part("rating vote", None, lambda: take("rating"))
     review_count = part("review count vote", None, lambda: take("review_count"))
     description = part("description vote", None, lambda: take("description"))
@@ -266,6 +285,9 @@ def build_record(url: str | None, site: str | None, currency: str | None,
         if availability in (None, "InStock"):
             availability = "Discontinued"
             sources["availability"] = sources["removed"]
+    counted = part("stock count", None, lambda: stock_count(cands, availability))
+    if counted is not None:
+        sources["stock_count"] = counted.strategy
     shipping, ship_source = part("shipping", (None, None),
                                  lambda: _shipping(lines, cands, currency))
     if ship_source:
@@ -274,7 +296,8 @@ def build_record(url: str | None, site: str | None, currency: str | None,
         "schema": SCHEMA, "kind": "listing", "url": url, "site": site, "title": title,
         "price": price, "price_range": price_range, "original_price": original,
         "price_candidates": part("price candidates", [], lambda: _price_list(cands)),
-        "seller": seller, "sku": sku, "availability": availability, "rating": rating,
+        "seller": seller, "sku": sku, "availability": availability,
+        "stock_count": counted.value if counted is not None else None, "rating": rating,
         "review_count": review_count, "shipping": shipping,
         "promises": part("promises", [], lambda: _promises(lines, title, nodes, warnings)),
         "claims": part("claims", [], lambda: _claims(lines, title, description, warnings)),

@@ -3,32 +3,46 @@
 from __future__ import annotations
 
 import re
+from itertools import islice
 from typing import Any
 
 from bs4 import BeautifulSoup
 from lxml import etree
 
+from .availability import stock_of
+from .css import Matcher, attr_value, text_of
 from .embedded import path_candidates
-from .fields import Candidate, availability_of, text_value
-from .html import clean, element_text, split_selector
+from .fields import Candidate, text_value
+from .html import clean, element_text, split_selector, tag_of
 from .money import parse_price
 from .profiles import Profile
 from .soup import make_soup
 
+_LIMIT = 5  # matches read per selector
+
 
 class Selectors:
-    """CSS (soupsieve over BeautifulSoup, built on first use) and XPath (lxml) lookups."""
+    """CSS and XPath lookups on the page's lxml tree (CSS: see :mod:`extractors.css`).
+
+    Texts read as soupsieve's did (BeautifulSoup's ``get_text``), so that a profile gives
+    what it gave when it was written against BeautifulSoup; a selector cssselect cannot
+    translate falls back to soupsieve over a BeautifulSoup tree built on first use.
+    """
 
     def __init__(self, html: str, tree: etree._Element) -> None:
         self._html = html
         self._tree = tree
+        self._matcher = Matcher(tree, html)
         self._soup: BeautifulSoup | None = None
 
     def _css(self, selector: str) -> list[Any]:
+        found = self._matcher.select(selector, _LIMIT)
+        if found is not None:
+            return found
         if self._soup is None:
             self._soup = make_soup(self._html)
         try:
-            return list(self._soup.select(selector, limit=5))
+            return list(self._soup.select(selector, limit=_LIMIT))
         except Exception:  # soupsieve raises its own SelectorSyntaxError
             return []
 
@@ -49,9 +63,7 @@ class Selectors:
             return [clean(v) for v in out if v and clean(v)]
         out = []
         for el in self._css(spec):
-            value = el.get(attr) if attr else el.get_text("", strip=False)
-            if isinstance(value, list):
-                value = " ".join(value)
+            value = _attr(el, attr) if attr else _text(el)
             if value and clean(value):
                 out.append(clean(value))
         return out
@@ -65,15 +77,15 @@ class Selectors:
         spec = spec.strip()
         if spec.startswith("xpath:") or split_selector(spec)[1]:
             return self.values(spec)
-        excluded = {id(el) for other in exclude if not other.startswith("xpath:")
-                    and not split_selector(other)[1] for el in self._css(other.strip())}
+        excluded = [el for other in exclude if not other.startswith("xpath:")
+                    and not split_selector(other)[1] for el in self._css(other.strip())]
         out = []
         for el in self._css(spec):
-            chain = [el, *list(el.parents)[:3]]
-            if any(id(a) in excluded or _struck_tag(a) for a in chain) or \
-                    any(id(d) in excluded for d in el.find_all(True)):
+            chain = [el, *islice(_parents(el), 3)]
+            if any(_struck_tag(a) or any(a is x for x in excluded) for a in chain) or \
+                    any(el is not x and any(a is el for a in _parents(x)) for x in excluded):
                 continue
-            value = clean(el.get_text("", strip=False))
+            value = clean(_text(el))
             if value:
                 out.append(value)
         return out
@@ -96,12 +108,34 @@ _STRUCK = re.compile(r"line-?through|strike|origin|del-?price|old-?price", re.I)
 
 
 def _struck_tag(el: Any) -> bool:
-    if getattr(el, "name", None) in ("del", "s", "strike"):
+    if isinstance(el, etree._Element):
+        name = tag_of(el)
+        classes = el.get("class") or ""
+        style = el.get("style") or ""
+    else:
+        name = getattr(el, "name", None)
+        attrs = getattr(el, "attrs", None) or {}
+        raw = attrs.get("class") or []
+        classes = " ".join(raw) if isinstance(raw, list) else str(raw)
+        style = attrs.get("style") or ""
+    if name in ("del", "s", "strike"):
         return True
-    attrs = getattr(el, "attrs", None) or {}
-    classes = attrs.get("class") or []
-    text = " ".join(classes) if isinstance(classes, list) else str(classes)
-    return bool(_STRUCK.search(f"{text} {attrs.get('style') or ''}"))
+    return bool(_STRUCK.search(f"{classes} {style}"))
+
+
+def _parents(el: Any) -> Any:
+    return el.iterancestors() if isinstance(el, etree._Element) else el.parents
+
+
+def _attr(el: Any, name: str) -> str | None:
+    if isinstance(el, etree._Element):
+        return attr_value(el, name)
+    value = el.get(name)
+    return " ".join(value) if isinstance(value, list) else value  # multi-valued in bs4
+
+
+def _text(el: Any) -> str:
+    return text_of(el) if isinstance(el, etree._Element) else el.get_text("", strip=False)
 
 
 def profile_candidates(profile: Profile, sel: Selectors, url: str | None,
@@ -129,17 +163,18 @@ def profile_candidates(profile: Profile, sel: Selectors, url: str | None,
     if seller:
         out.append(Candidate("seller", {"name": seller, "url": sel.first(s.get("seller_url", []))},
                              strategy, weight=6.0))
-    avail_text = sel.first(s.get("availability", []))
-    avail = availability_of(avail_text)
+    avail, count = stock_of(sel.first(s.get("availability", [])))  # 有货, "Only 2 left", 2000
     if avail:
         out.append(Candidate("availability", avail, strategy, weight=6.0))
+    if avail and count is not None:
+        out.append(Candidate("stock_count", count, strategy, weight=6.0))
     for spec in s.get("images", []):
         for value in sel.values(spec):
             out.append(Candidate("images", value, strategy))
     if profile.sku_from_url and url:
         m = profile.sku_from_url.search(url)
         if m and text_value(m.group(1)):
-            out.append(Candidate("sku", m.group(1), strategy, weight=5.0))
+            out.append(Candidate("sku", m.group(1), strategy, "url", "url", weight=5.0))
     state = path_candidates(objects, profile.embedded, currency, strategy)
     for cand in state:
         cand.family = "state"

@@ -17,12 +17,28 @@ SITE_CODES: dict[str, str] = {
 _AMAZON_CURRENCY = {
     "com": "USD", "cn": "CNY", "co.jp": "JPY", "co.uk": "GBP", "de": "EUR", "fr": "EUR",
     "it": "EUR", "es": "EUR", "nl": "EUR", "ca": "CAD", "com.au": "AUD", "in": "INR",
-    "sg": "SGD", "com.mx": "MXN", "com.br": "BRL",
+    "sg": "SGD", "com.mx": "MXN", "com.br": "BRL", "pl": "PLN", "se": "SEK", "com.tr": "TRY",
+    "com.be": "EUR", "ae": "AED", "sa": "SAR", "eg": "EGP",
 }
 _TLD_CURRENCY = {
     "cn": "CNY", "hk": "HKD", "tw": "TWD", "jp": "JPY", "uk": "GBP", "de": "EUR", "fr": "EUR",
     "it": "EUR", "es": "EUR", "nl": "EUR", "ie": "EUR", "at": "EUR", "be": "EUR",
-    "ca": "CAD", "au": "AUD", "sg": "SGD", "us": "USD",
+    "ca": "CAD", "au": "AUD", "sg": "SGD", "us": "USD", "pt": "EUR", "fi": "EUR",
+    "gr": "EUR", "sk": "EUR", "si": "EUR", "lt": "EUR", "lv": "EUR", "ee": "EUR", "hr": "EUR",
+    "pl": "PLN", "cz": "CZK", "hu": "HUF", "ro": "RON", "bg": "BGN", "ru": "RUB", "ua": "UAH",
+    "kz": "KZT", "by": "BYN", "se": "SEK", "dk": "DKK", "no": "NOK", "ch": "CHF", "kr": "KRW",
+    "tr": "TRY", "br": "BRL", "ar": "ARS", "mx": "MXN", "cl": "CLP", "pe": "PEN", "in": "INR",
+    "nz": "NZD", "za": "ZAR",
+}
+# The page's language with its region ("es-AR"), else the language alone ("pl"): the
+# currency its bare prices and its "$" or "kr" are in.
+_LANG_CURRENCY = {
+    "es-ar": "ARS", "es-mx": "MXN", "es-cl": "CLP", "es-co": "COP", "es-pe": "PEN",
+    "es-uy": "UYU", "pt-br": "BRL", "en-ca": "CAD", "fr-ca": "CAD", "en-au": "AUD",
+    "en-nz": "NZD", "en-in": "INR", "en-sg": "SGD", "de-ch": "CHF", "fr-ch": "CHF",
+    "it-ch": "CHF", "ko": "KRW", "pl": "PLN", "cs": "CZK", "hu": "HUF", "ro": "RON",
+    "bg": "BGN", "ru": "RUB", "uk": "UAH", "kk": "KZT", "sv": "SEK", "da": "DKK", "nb": "NOK",
+    "nn": "NOK", "no": "NOK", "tr": "TRY",
 }
 _CHINESE_SITES = {
     "taobao", "tmall", "jd", "pinduoduo", "1688", "vip", "suning", "douyin", "kuaishou",
@@ -76,4 +92,5 @@ def default_currency(url: str | None, lang: str | None = None) -> str | None:
         return None
     if lang.startswith("zh"):
         return "CNY"
-    return None
+    lang = lang.replace("_", "-")
+    return _LANG_CURRENCY.get(lang[:5]) or _LANG_CURRENCY.get(lang.split("-", 1)[0])

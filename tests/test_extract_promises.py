@@ -1,10 +1,20 @@
-"""The seller-promise taxonomy: Chinese numerals, English wordings, negations, dedupe."""
+"""The seller-promise taxonomy: Chinese numerals, English wordings, negations, dedupe,
+dates resolved against the capture date, the labelled corpus in tests/corpus/promises."""
 
 from __future__ import annotations
+
+import sys
+from pathlib import Path
 
 import pytest
 
 from extractors import find_promises
+from extractors import promises as promises_mod
+from extractors.promises import resolve
+from extractors.structured_promises import structured_promises
+
+sys.path.insert(0, str(Path(__file__).parent / "corpus" / "promises"))
+import promise_score as promise_corpus  # noqa: E402
 
 
 def codes(text: str) -> list[tuple[str, dict]]:
@@ -18,7 +28,7 @@ def codes(text: str) -> list[tuple[str, dict]]:
     ("十五天无理由退货", "return_no_reason", {"days": 15}),
     ("30-day returns", "return_no_reason", {"days": 30}),
     ("30-day return policy", "return_no_reason", {"days": 30}),
-    ("Free returns", "return_no_reason", {}),
+    ("Free returns", "return_no_reason", {"return_shipping": "free"}),
     ("退货运费险", "shipping_insurance", {}),
     ("赠送运费险", "shipping_insurance", {}),
     ("极速退款", "fast_refund", {}),
@@ -79,3 +89,265 @@ def test_source_is_passed_through() -> None:
 def test_mixed_sentence_keeps_order() -> None:
     assert [c for c, _ in codes("支持7天无理由退货，假一赔十，48小时发货，运费险")] == [
         "return_no_reason", "counterfeit_compensation", "ship_within", "shipping_insurance"]
+
+
+@pytest.mark.parametrize("text,code,params", [
+    # returns with their terms
+    ("享受7日内退货，15日内换货", "return_policy", {"days": 7, "exchange_days": 15}),
+    ("15天包换", "return_policy", {"exchange_days": 15}),
+    ("本产品全国联保，享受三包服务", "return_policy", {"sanbao": True}),
+    ("7日内（含7日，自客户收到商品之日起计算），在保证商品完好的前提下，可无理由退货",
+     "return_no_reason", {"days": 7}),
+    ("60 days money back or replacement, buyer pays return shipping", "return_no_reason",
+     {"days": 60, "return_shipping": "buyer"}),
+    ("30 days returns. Seller pays for return shipping.", "return_no_reason",
+     {"days": 30, "return_shipping": "seller"}),
+    ("FREE 30-day refund/replacement", "return_no_reason", {"days": 30, "return_shipping": "free"}),
+    ("30 jours pour changer d'avis", "return_no_reason", {"days": 30}),
+    ("Retours gratuits sous 14 jours", "return_no_reason", {"days": 14, "return_shipping": "free"}),
+    ("30 Tage Rückgabe. Käufer zahlt Rückversand.", "return_no_reason",
+     {"days": 30, "return_shipping": "buyer"}),
+    ("Kostenlose Rücksendung", "return_no_reason", {"return_shipping": "free"}),
+    ("14 Tage Widerrufsrecht", "return_no_reason", {"days": 14}),
+    ("退货包运费", "shipping_insurance", {}),
+    # payment, service, delivery modes
+    ("支持货到付款", "cash_on_delivery", {}),
+    ("Cash on Delivery available", "cash_on_delivery", {}),
+    ("Paiement à la livraison", "cash_on_delivery", {}),
+    ("Versand per Nachnahme", "cash_on_delivery", {}),
+    ("售后上门", "onsite_service", {}),
+    ("免费上门安装", "onsite_service", {"kind": "install"}),
+    ("上门取件", "onsite_service", {"kind": "pickup"}),
+    ("送货上门", "home_delivery", {}),
+    ("Livraison à domicile", "home_delivery", {}),
+    ("Lieferung nach Hause", "home_delivery", {}),
+    ("retrait en magasin", "store_pickup", {}),
+    ("Click & Collect", "store_pickup", {}),
+    ("Abholung im Markt", "store_pickup", {}),
+    ("门店自提", "store_pickup", {}),
+    ("eBay Money Back Guarantee", "money_back_guarantee", {}),
+    ("Satisfait ou remboursé", "money_back_guarantee", {}),
+    ("Geld-zurück-Garantie", "money_back_guarantee", {}),
+    ("No additional import charges at delivery!", "import_charges_included", {}),
+    ("包税", "import_charges_included", {}),
+    ("正品行货", "genuine_guarantee", {}),
+    ("全国联保", "warranty", {"nationwide": True}),
+    ("Garantie 2 ans", "warranty", {"months": 24}),
+    ("2 Jahre Herstellergarantie", "warranty", {"months": 24}),
+    ("坏果包赔", "damage_compensation", {}),
+    # free shipping and its threshold
+    ("满39免运费", "free_shipping", {"threshold": 39, "currency": "CNY"}),
+    ("京东配送满39元免基础运费", "free_shipping", {"threshold": 39, "currency": "CNY"}),
+    ("满2件包邮", "free_shipping", {"min_items": 2}),
+    ("Free shipping on orders over $35", "free_shipping", {"threshold": 35, "currency": "USD"}),
+    ("Free UK delivery on orders over £40", "free_shipping", {"threshold": 40, "currency": "GBP"}),
+    ("Livraison gratuite dès 25 € d'achats", "free_shipping", {"threshold": 25, "currency": "EUR"}),
+    ("Versandkostenfrei ab 29,00 €", "free_shipping", {"threshold": 29, "currency": "EUR"}),
+    ("Ab 1.000 € versandkostenfrei", "free_shipping", {"threshold": 1000, "currency": "EUR"}),
+    ("Kostenloser Versand", "free_shipping", {}),
+    # shipping and delivery time
+    ("Will usually ship within 1 business day", "ship_within", {"business_days": 1}),
+    ("Ships in 1–2 business days", "ship_within", {"business_days": 2}),
+    ("3个工作日内发货", "ship_within", {"business_days": 3}),
+    ("付款后15天内发货", "ship_within", {"hours": 360}),
+    ("Expédié sous 24h", "ship_within", {"hours": 24}),
+    ("Versand innerhalb von 24 Stunden", "ship_within", {"hours": 24}),
+    ("预计今日送达", "delivery_promise", {"days": 0}),
+    ("今日下单明日送达", "delivery_promise", {"days": 1}),
+    ("211限时达", "delivery_promise", {"days": 1}),
+    ("预计3-5天送达", "delivery_promise", {"days": 5}),
+    ("Lieferung in 1-3 Werktagen", "delivery_promise", {"business_days": 3}),
+    ("Next working day delivery", "delivery_promise", {"business_days": 1}),
+    ("京东配送 99元免基础运费(20kg内)", "free_shipping", {"threshold": 99, "currency": "CNY"}),
+    ("Will usually post within 1 business day", "ship_within", {"business_days": 1}),
+    ("发货时间：付款后5天内", "ship_within", {"hours": 120}),
+    ("退货宝", "shipping_insurance", {}),
+    ("Eligible for Return, Refund or Replacement within 30 days of receipt",
+     "return_no_reason", {"days": 30}),
+    ("预计明天(周三)送达", "delivery_promise", {"days": 1}),
+    ("Free shipping, arrives in 2 days", "delivery_promise", {"days": 2}),
+    ("快递: 0.00", "free_shipping", {}),
+    ("Herstellergarantie\n5 Jahre auf den Motor", "warranty", {"months": 60}),
+    ("Garanzia\n24 mesi", "warranty", {"months": 24}),
+    ("保修期: 2年", "warranty", {"months": 24}),
+    ("本商品进口税费由商家承担，下单无需另付", "import_charges_included", {}),
+    ("Orders ship from Portland, OR within 2 business days.", "ship_within",
+     {"business_days": 2}),
+    # the commonest wordings of the other languages measured
+    ("Spedizione gratuita", "free_shipping", {}),
+    ("Reso gratuito entro 30 giorni", "return_no_reason", {"days": 30}),
+    ("Llega gratis mañana", "delivery_promise", {"days": 1}),
+    ("Devolución gratis. Tenés 30 días desde que lo recibís.", "return_no_reason",
+     {"days": 30, "return_shipping": "free"}),
+    ("Wysyłka w 24 godziny", "ship_within", {"hours": 24}),
+    ("Gwarancja: 24 miesiące", "warranty", {"months": 24}),
+    ("Доставим завтра, 4 декабря", "delivery_promise", {"days": 1}),
+    ("Самовывоз из магазина", "store_pickup", {}),
+    ("商品到着後30日以内に返品可能", "return_no_reason", {"days": 30}),
+    ("내일(목) 12/4 도착 보장", "delivery_promise", {"days": 1}),
+    # presale
+    ("预售18天", "presale", {"days": 18}),
+    ("预售期15天", "presale", {"days": 15}),
+])
+
+
+def test_taxonomy_grows_to_real_listings(text: str, code: str, params: dict) -> None:
+    found = find_promises(text)
+    assert (code, params) in [(p["code"], p["params"]) for p in found], found
+    assert all(p["text"] in text for p in found)
+
+
+@pytest.mark.parametrize("text,params", [
+    ("Get it between Mon, Dec 8 and Thu, Dec 11", {"date_from": "2025-12-08",
+                                                   "date_to": "2025-12-11"}),
+    ("FREE delivery Dec 10 - 15", {"date_from": "2025-12-10", "date_to": "2025-12-15"}),
+    ("Estimated on or before Fri, Dec 12 to 10001", {"date": "2025-12-12"}),
+    ("Livraison GRATUITE samedi 13 décembre", {"date": "2025-12-13"}),
+    ("Lieferung zwischen Mi. 10.12. und Fr. 12.12.", {"date_from": "2025-12-10",
+                                                     "date_to": "2025-12-12"}),
+    ("Delivered between Mon, Dec 29 and Fri, Jan 2", {"date_from": "2025-12-29",
+                                                      "date_to": "2026-01-02"}),
+])
+def test_delivery_dates(text: str, params: dict) -> None:
+    found = [p["params"] for p in find_promises(text, captured_at="2025-12-02T12:00:00Z")
+             if p["code"] == "delivery_promise"]
+    assert params in found, found
+
+
+def test_a_price_is_not_a_date_nor_a_threshold() -> None:
+    assert codes("Livraison 3.99 €") == codes("Lieferung 3.99") == codes("Delivery 12.99") == []
+    assert codes("9.9元包邮") == [("free_shipping", {})]  # a price with shipping included
+
+
+@pytest.mark.parametrize("text", [
+    "不支持货到付款", "暂不支持自提", "该商品不支持价保", "售出不退不换", "No returns accepted",
+    "Seller does not accept returns.", "Keine Rücknahme", "Rückgabe ausgeschlossen",
+    "Kein kostenloser Versand", "Abholung im Markt nicht möglich", "retours non acceptés",
+    "Livraison à domicile non disponible", "Retrait en magasin indisponible",
+    "Pas de livraison gratuite", "Free returns not available on sale items",
+    "Local pickup not available", "延长保修2年 ￥199", "May be subject to import charges",
+    "先用后付",
+])
+def test_more_negations_and_non_promises(text: str) -> None:
+    assert codes(text) == []
+
+
+def test_dates_resolve_against_the_capture_date() -> None:
+    text = "Estimated between Mon, Dec 8 and Thu, Dec 11"
+    [p] = find_promises(text, captured_at="2025-12-02T18:00:00Z")
+    assert p["params"] == {"date_from": "2025-12-08", "date_to": "2025-12-11"}
+    [p] = find_promises(text)  # no capture date: month and day only, and a note says so
+    assert p["params"] == {"date_from": "--12-08", "date_to": "--12-11"} and "note" in p
+    # a date early next year, seen in December, is next year's
+    [p] = find_promises("1月25号-1月31号发货", captured_at="2026-12-02T04:00:00Z")
+    assert (p["code"], p["params"]) == ("presale", {"date_from": "2027-01-25",
+                                                    "date_to": "2027-01-31"})
+    [p] = find_promises("预计今日送达", captured_at="2026-12-01T20:00:00Z")  # 04:00 in Beijing
+    assert p["params"] == {"days": 0, "date": "2026-12-02"}
+
+
+def test_lunar_dates_and_festivals() -> None:
+    [p] = find_promises("正月初十-元宵节发货", captured_at="2026-12-02T04:00:00Z")
+    assert (p["code"], p["params"]) == ("presale", {"date_from": "2027-02-15",
+                                                    "date_to": "2027-02-20"})
+    [p] = find_promises("春节后发货", captured_at="2026-12-02")
+    assert p["params"] == {"date_from": "2027-02-06"}
+    [p] = find_promises("正月初十-元宵节发货")  # kept as text, with a note
+    assert p["params"] == {} and "lunar" in p["note"] and p["text"] == "正月初十-元宵节发货"
+
+
+def test_resolve_reads_a_record_again_with_its_capture_date() -> None:
+    found = find_promises("预售 1月25号-1月31号发货 · 7天无理由退货")
+    assert found[0]["params"] == {"date_from": "--01-25", "date_to": "--01-31"}
+    again = resolve(found, "2026-12-02T04:00:00Z")
+    assert again[0]["params"] == {"date_from": "2027-01-25", "date_to": "2027-01-31"}
+    assert "note" not in again[0] and again[1] == found[1]
+
+
+def test_platform_footer_promises_keep_their_scope() -> None:
+    footer = ("商品介绍\n" + "这款鼠标手感很好。\n" * 40 + "7天无理由退货\n" + "参数说明。\n" * 80
+              + "购物指南\n购物流程\n配送方式\n上门自提\n211限时达\n支付方式\n货到付款\n"
+              "售后服务\n价格保护")
+    found = {p["code"]: p.get("scope") for p in find_promises(footer)}
+    assert found == {"return_no_reason": None, "store_pickup": "platform",
+                     "delivery_promise": "platform", "cash_on_delivery": "platform",
+                     "price_protection": "platform"}
+
+
+def test_structured_return_fees_and_delivery_times() -> None:
+    node = {"offers": {"hasMerchantReturnPolicy": {
+        "returnPolicyCategory": "https://schema.org/MerchantReturnFiniteReturnWindow",
+        "merchantReturnDays": 14, "returnFees": "https://schema.org/ReturnFeesCustomerResponsibility"},
+        "shippingDetails": {"shippingRate": {"value": 0}, "deliveryTime": {
+            "handlingTime": {"minValue": 0, "maxValue": 1, "unitCode": "DAY"},
+            "transitTime": {"minValue": 1, "maxValue": 3, "unitCode": "DAY"}}}}}
+    got = [(p["code"], p["params"]) for p in structured_promises([node])]
+    assert got == [("return_no_reason", {"days": 14, "return_shipping": "buyer"}),
+                   ("free_shipping", {}), ("ship_within", {"business_days": 1}),
+                   ("delivery_promise", {"business_days": 4})]
+
+
+def _every_pattern_everywhere(scan, low):
+    return {i: [(0, len(low))] for i in range(len(scan.patterns))}
+
+
+def test_triggers_lose_nothing_against_a_full_scan(monkeypatch) -> None:
+    """Each pattern runs only near its `near` words: on every corpus page and wording
+    here, running every pattern over the whole text finds exactly the same."""
+    from extractors.decode import decode_html
+    from extractors.html import parse_page, visible_lines
+
+    texts = ["\n".join(visible_lines(parse_page(decode_html(html).text)[0]))
+             for _name, html, _label in promise_corpus.cases()]
+    texts += [p[0] for p in test_taxonomy_grows_to_real_listings.pytestmark[0].args[1]]
+    fast = [find_promises(t, captured_at="2026-12-02") for t in texts]
+    monkeypatch.setattr(promises_mod, "_ranges", _every_pattern_everywhere)
+    assert [find_promises(t, captured_at="2026-12-02") for t in texts] == fast
+
+
+def test_a_carousel_of_repeats_is_read_once_per_wording() -> None:
+    tiles = "\n".join(f"Widget {i} with a long name${i}.99Free shipping{i} sold"
+                       for i in range(3000))
+    found = find_promises("30 days returns\n" + tiles + "\n不支持7天无理由退货")
+    assert [(p["code"], p["text"]) for p in found] == [
+        ("return_no_reason", "30 days returns"), ("free_shipping", "Free shipping")]
+
+
+@pytest.mark.parametrize("name", [name for name, _html, _label in promise_corpus.cases()])
+def test_labelled_corpus(name: str) -> None:
+    [(html, label)] = [(h, lab) for n, h, lab in promise_corpus.cases() if n == name]
+    result = promise_corpus.check(name, html, label)
+    assert not result.missed and not result.extra, (result.missed, [
+        (p["code"], p["params"], p["text"]) for p in result.extra])
+
+
+def test_corpus_score_for_the_bench() -> None:
+    found, labelled = promise_corpus.score()
+    assert labelled >= 150 and found == labelled
+    assert len(promise_corpus.cases()) >= 35
+
+
+def test_every_pattern_lets_the_engine_skip_ahead() -> None:
+    """A pattern that starts with an optional part or a lookbehind is tried at every
+    position of a page: each starts with a literal, one class, or literal alternatives
+    (CPython's own test for a prefix it can search for), except the presale ones that
+    start with a Chinese date and wake only on specific triggers."""
+    parser = pytest.importorskip("re._parser")
+    compiler = pytest.importorskip("re._compiler")
+    slow = []
+    for p in promises_mod.scanner().patterns:
+        tree = parser.parse(p.regex.pattern, p.regex.flags)
+        prefix = compiler._get_literal_prefix(tree, tree.state.flags)[0]
+        if not (prefix or compiler._get_charset_prefix(tree, tree.state.flags)
+                or p.starts_anywhere):
+            slow.append(p.regex.pattern[:60])
+    assert slow == []
+
+
+def test_without_the_automaton_each_trigger_is_looked_up(monkeypatch) -> None:
+    scan = promises_mod.scanner()
+    text = "\n".join(p[0] for p in test_taxonomy_grows_to_real_listings.pytestmark[0].args[1])
+    fast = find_promises(text)
+    monkeypatch.setattr(promises_mod, "scanner", lambda: promises_mod._Scanner(
+        scan.patterns, scan.anchors, scan.by_anchor, None))
+    assert find_promises(text) == fast and len(fast) > 50

@@ -78,7 +78,8 @@ def capture(env: Env, urls: tuple[str, ...], kind: str, as_json: bool, allow_fil
 
 @click.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--url", help="The address the pages were saved from (for site profiles, links).")
+@click.option("--url", help="The address the pages were saved from (for site profiles, links); "
+                            "default: each page's canonical link or og:url.")
 @click.option("--kind", type=click.Choice(("listing", "chat")), default="listing", show_default=True)
 @click.option("--captured-at", help="Chats: when the page was saved (RFC 3339), for 今天/昨天 "
                                     "(default: the file's modification time).")
