@@ -19,6 +19,7 @@ first unanswered read and the remaining reads of the page are skipped.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import json
 import tempfile
 import time
@@ -119,6 +120,24 @@ class Steps:
         finally:
             self._laps[name] = round(time.monotonic() - t0, 3)
 
+    async def off(self, name: str, fn: Callable[[], Any], default: Any) -> Any:
+        """A step of plain Python, run on a worker thread: the event loop goes on serving the
+        other pages of a batch meanwhile (the extractors, the WARC, reading the HAR)."""
+        t0 = time.monotonic()
+        try:
+            if name in self.inject:
+                raise self.inject[name]
+            return await asyncio.to_thread(fn)
+        except Exception as exc:
+            self.warn(f"{name}: failed ({first_line(exc)})")
+            return default
+        finally:
+            self._laps[name] = round(time.monotonic() - t0, 3)
+
+    def lap(self, name: str, since: float) -> None:
+        """Time a phase that is not a step (opening the page, navigating)."""
+        self._laps[name] = round(self._laps.get(name, 0.0) + time.monotonic() - since, 3)
+
     @property
     def timings(self) -> dict[str, float]:
         return dict(self._laps)
@@ -168,6 +187,8 @@ class Capturer:
         self.clock = clock
         self._chromium = Chromium(settings)
         self.browser: Any = None
+        # pages taller than one shot are shot one at a time: each holds a tall bitmap
+        self.tall_shots = asyncio.Semaphore(1)
 
     async def __aenter__(self) -> Capturer:
         self.browser = await self._chromium.__aenter__()
@@ -196,10 +217,13 @@ class Capturer:
                 storage_state=session.state if session is not None else None))
             try:
                 page = await context.new_page()
+                steps.lap("open", t0)
                 answer, got = await self._browse(page, url, kind, steps, loaded_by, deadline)
             finally:
                 await steps.run("close", lambda: _close(context, deadline), None)
-            har = _read_har(har_path)
+            t_har = time.monotonic()
+            har = await asyncio.to_thread(_read_har, har_path)
+            steps.lap("read har", t_har)
 
         if got.html is None:
             got.html = _document_from_har(har, answer.response_url or got.final_url or url)
@@ -210,7 +234,7 @@ class Capturer:
             raise CaptureError(f"nothing could be read from {url}: "
                                + "; ".join(steps.warnings[-3:]))
         final_url = got.final_url or answer.response_url or url
-        record = steps.call("record", lambda: build_record(
+        record = await steps.off("record", lambda: build_record(
             kind, got.chat_html or got.html or "", final_url, status=answer.status, title=got.title,
             hints=got.hints, captured_at=started, timezone=s.get("browser", "timezone"),
         ), None) or minimal_record(kind, final_url, got.title)
@@ -219,10 +243,11 @@ class Capturer:
                 record, got.html or "", final_url, status=answer.status, title=got.title,
                 text=got.text or ""), None):
             steps.warn(blocked)
-        warc: Warc | None = steps.call("warc", lambda: har_to_warc(
+        origin = _on_loop(payload_origin)
+        warc: Warc | None = await steps.off("warc", lambda: har_to_warc(
             har, software=f"jianyipai/{__version__}",
             info={"browser": self.browser.version, "isPartOf": url},
-            payload_origin=payload_origin,
+            payload_origin=origin,
             keep={url, final_url, *(hop["url"] for hop in answer.redirects)},
         ), None)
         if warc is not None and warc.responses == 0:
@@ -247,7 +272,9 @@ class Capturer:
         """Every step that needs the live page; returns what the server answered and what was read."""
         s = self.settings
         net = phases.NetworkWatch(page)
+        t_nav = time.monotonic()
         response = await phases.navigate(page, url, deadline=loaded_by)
+        steps.lap("navigate", t_nav)
         answer = await steps.run("response", lambda: phases.answer(response, deadline=loaded_by),
                                  phases.Answer(response_url=getattr(response, "url", None)))
         steps.warn(answer.warnings)
@@ -287,7 +314,8 @@ class Capturer:
         if kind == "chat" and finished is not None and finished.boxes and got.pii is not None:
             got.pii = {**got.pii, "boxes": [*(got.pii.get("boxes") or []), *finished.boxes]}
         got.png, shot_warnings = await steps.page(
-            "screenshot", lambda: phases.screenshot(page, s, deadline=shot_by), (b"", []))
+            "screenshot", lambda: phases.screenshot(page, s, deadline=shot_by, gate=self.tall_shots),
+            (b"", []))
         steps.warn(shot_warnings)
         if kind == "chat" and got.chat_thread is not None and got.png:
             # a windowed list's shots appended, a cross-origin frame's parts pasted (never raises)
@@ -339,6 +367,26 @@ class Capturer:
         if session is not None:
             manifest["session"] = session.name  # the name only: never the cookies
         return manifest
+
+
+def _on_loop(lookup: PayloadLookup | None) -> PayloadLookup | None:
+    """``lookup`` for a worker thread, answered on the event loop's thread (the store's
+    index is an SQLite connection of that thread, and the loop is free while it waits)."""
+    if lookup is None:
+        return None
+    loop = asyncio.get_running_loop()
+
+    def ask(url: str, digest: str) -> Any:
+        answer: concurrent.futures.Future[Any] = concurrent.futures.Future()
+
+        def run() -> None:
+            try:
+                answer.set_result(lookup(url, digest))
+            except BaseException as exc:
+                answer.set_exception(exc)
+        loop.call_soon_threadsafe(run)
+        return answer.result()
+    return ask
 
 
 def _layout(got: Page) -> bytes | None:

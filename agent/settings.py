@@ -45,8 +45,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("capture", "settle", float, 10.0,
             "Most seconds to wait for the network to go quiet and the DOM to stop changing.",
             minimum=0),
-    Setting("capture", "quiet_ms", int, 500,
-            "How long the network and DOM must stay still to count as settled.", minimum=50),
+    Setting("capture", "quiet_ms", int, 300,
+            "How long the network and DOM must have been still (since their last change, so "
+            "after scrolling often already) to count as settled.", minimum=50),
     Setting("capture", "parallel", int, 0,
             "Pages a batch (`capture URL…`, `watch`) captures at once in one browser, each in a "
             "fresh context; 0 chooses from the machine: two per core, one per 384 MiB free, at most 8.",

@@ -1,16 +1,28 @@
 """`jianyipai capture` through the real CLI, in real Chromium, against the demo shop."""
 from __future__ import annotations
 
+import asyncio
 import colorsys
 import hashlib
 import io
 import json
+import random
+import struct
+import zlib
 from pathlib import Path
 
 import pytest
 from PIL import Image
 from warcio.archiveiterator import ArchiveIterator
 
+from agent.capture.browser import (
+    DISABLED_FEATURES,
+    PLAYWRIGHT_DISABLED_FEATURES,
+    launch,
+    launch_args,
+)
+from agent.capture.screenshot import PngSheet, _hold
+from agent.settings import load
 from storage import Store
 from tests.conftest import assert_one_line_error, closed_port, run_cli
 
@@ -194,6 +206,78 @@ def test_very_tall_page_is_stitched_and_covers_every_block(shop, store_dir, fast
     assert "第30屏" in html
 
 
+def _png(rows: list[bytes], kinds: list[int], bpp: int) -> bytes:
+    """A PNG (8-bit RGB or RGBA) whose rows use the given filter types, as Chromium's may."""
+    def paeth(a: int, b: int, c: int) -> int:
+        p = a + b - c
+        pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+        return a if pa <= pb and pa <= pc else b if pb <= pc else c
+
+    out, prior = [], bytes(len(rows[0]))
+    for row, kind in zip(rows, kinds, strict=True):
+        coded = bytearray()
+        for i, x in enumerate(row):
+            a = row[i - bpp] if i >= bpp else 0
+            b, c = prior[i], prior[i - bpp] if i >= bpp else 0
+            pred = (0, a, b, (a + b) // 2, paeth(a, b, c))[kind]
+            coded.append((x - pred) & 0xFF)
+        out.append(bytes([kind]) + bytes(coded))
+        prior = row
+    header = struct.pack(">IIBBBBB", len(rows[0]) // bpp, len(rows), 8, 6 if bpp == 4 else 2, 0, 0, 0)
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"".join(out)))
+            + chunk(b"IEND", b""))
+
+
+@pytest.mark.parametrize("mode", ["RGB", "RGBA"])
+def test_parts_are_joined_without_decoding_and_every_pixel_is_kept(mode: str) -> None:
+    """Each part's first row in every filter type, and a part PIL wrote (decoded instead)."""
+    bpp = len(mode)
+    rng = random.Random(13)
+    parts, images = [], []
+    for first in range(5):
+        rows = [bytes(rng.randrange(256) if (y + first) % 3 else (x * 7 + y) % 256
+                      for x in range(23 * bpp)) for y in range(9)]
+        parts.append(_png(rows, [first, *(rng.randrange(5) for _ in rows[1:])], bpp))
+        images.append(Image.frombytes(mode, (23, 9), b"".join(rows)))
+    palette = Image.new("P", (23, 4), 3)
+    buf = io.BytesIO()
+    palette.save(buf, "PNG")
+    parts.append(buf.getvalue())
+    images.append(palette.convert(mode))
+    sheet = PngSheet()
+    for part in parts:
+        sheet.add(part)
+    joined = Image.open(io.BytesIO(sheet.finish()))
+    assert joined.mode == mode and joined.size == (23, 49)
+    expected = Image.new(mode, (23, 49))
+    for i, image in enumerate(images):
+        assert Image.open(io.BytesIO(parts[i])).convert(mode).tobytes() == image.tobytes()
+        expected.paste(image, (0, 9 * i))
+    assert joined.tobytes() == expected.tobytes()
+
+
+def test_the_tall_shot_gate_is_never_kept_by_a_page_that_stopped_waiting() -> None:
+    """A page that waited too long for another's tall shot, or was cancelled while waiting,
+    shoots without the gate and leaves it as it found it."""
+    async def run() -> list[bool]:
+        gate = asyncio.Semaphore(1)
+        await gate.acquire()  # another page is shooting
+        late = await _hold(gate, 0.05)
+        waiting = asyncio.ensure_future(_hold(gate, 5.0))
+        await asyncio.sleep(0.01)
+        waiting.cancel()
+        gate.release()  # the other page is done, as the waiting one is cancelled
+        await asyncio.sleep(0.01)
+        free = await _hold(gate, 0.05)  # nobody kept it
+        gate.release()
+        return [late, waiting.cancelled(), free, not gate.locked()]
+
+    assert asyncio.run(run()) == [False, True, True, True]
+
+
 def test_removed_listing_and_server_error_are_snapshots_with_their_status(shop, store_dir, fast_config) -> None:
     result = capture(store_dir, f"{shop.url}/item/removed", f"{shop.url}/item/error", config=fast_config)
     assert result.code == 0, result.err
@@ -315,3 +399,44 @@ def test_chinese_text_renders_as_glyphs_not_boxes(tmp_path, store_dir, fast_conf
     # Characters no font has render as identical boxes (0 differing pixels, checked by hand).
     differing = sum(1 for a, b in zip(first.tobytes(), second.tobytes(), strict=True) if abs(a - b) > 64)
     assert differing > 2000, ink  # two different glyphs, not two identical boxes
+
+
+def test_feature_switches_are_joined_into_one() -> None:
+    """Chromium honours only the last --disable-features: ours carries Playwright's, ours and
+    the user's, once each."""
+    args = launch_args(["--disable-features=Foo,WebUIOmniboxPopup", "--lang=zh-CN"])
+    switches = [a for a in args if a.startswith("--disable-features=")]
+    assert len(switches) == 1 and "--lang=zh-CN" in args
+    names = switches[0].split("=", 1)[1].split(",")
+    assert len(names) == len(set(names))
+    assert {*PLAYWRIGHT_DISABLED_FEATURES, *DISABLED_FEATURES, "Foo"} == set(names)
+    assert not any(a.startswith("--disable-features=") for a in launch_args(lean=False))
+
+
+@pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="reads /proc")
+def test_the_launched_browser_keeps_every_feature_playwright_switches_off() -> None:
+    """Read back from the running browser: the switch that wins (the last) holds every
+    feature of Playwright's own list (the first), so a Playwright with a longer list than
+    PLAYWRIGHT_DISABLED_FEATURES is noticed here, and holds ours."""
+    from playwright.async_api import async_playwright
+
+    async def command_line() -> list[str]:
+        async with async_playwright() as pw:
+            browser = await launch(pw, load(None, env={}).get("browser", "path"))
+            try:
+                for pid in Path("/proc").iterdir():
+                    try:
+                        args = (pid / "cmdline").read_bytes().decode("utf-8", "replace").split("\0")
+                    except OSError:
+                        continue
+                    if "--remote-debugging-pipe" in args and not any(a.startswith("--type=") for a in args):
+                        return args
+            finally:
+                await browser.close()
+        return []
+
+    args = asyncio.run(command_line())
+    switches = [set(a.split("=", 1)[1].split(",")) for a in args if a.startswith("--disable-features=")]
+    assert len(switches) >= 2, args  # Playwright's, then ours
+    assert switches[0] <= switches[-1], switches[0] - switches[-1]
+    assert set(DISABLED_FEATURES) <= switches[-1]

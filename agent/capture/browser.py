@@ -49,17 +49,46 @@ def find_chromium(explicit: str | None, playwright_default: str | None) -> Brows
     )
 
 
-def launch_args(extra: list[str] | None = None) -> list[str]:
+# Features no capture needs, that cost every page. Chromium (since about 14x) preloads a
+# WebUI renderer for the omnibox popup with every new window, headless too: about 0.5 s of
+# CPU and a renderer's memory per page, the largest share of a short page's cost. A spare
+# renderer is started after each navigation for the next one in the same browser context,
+# which a one-page context never has.
+DISABLED_FEATURES = ("WebUIOmniboxPopup", "WebUIOmniboxAimPopup", "SpareRendererForSitePerProcess")
+# Chromium honours only the last --disable-features switch, and Playwright passes its own
+# list first: ours repeats Playwright's (1.65) so that none of them is lost. A test checks the
+# launched browser's command line, so a Playwright with a longer list is noticed.
+PLAYWRIGHT_DISABLED_FEATURES = (
+    "AvoidUnnecessaryBeforeUnloadCheckSync", "DestroyProfileOnBrowserClose", "HttpsUpgrades",
+    "HttpsFirstBalancedModeAutoEnable", "LensOverlay", "MediaRouter", "PaintHolding",
+    "ThirdPartyStoragePartitioning", "AvoidCorsURLLoaderRestartOnRedirect",
+    "TcpPortRandomizationWin", "OptimizationHints", "NetworkTimeServiceQuerying", "AimEnabled",
+    "PreconnectToSearch", "msForceBrowserSignIn", "msEdgeUpdateLaunchServicesPreferredVersion",
+)
+_DISABLE = "--disable-features="
+
+
+def launch_args(extra: list[str] | None = None, *, lean: bool = True) -> list[str]:
+    """Chromium's switches: quiet on a closed network, without the features no capture needs
+    (``lean``), then ``extra``; every --disable-features among them joined into one."""
     args = list(QUIET_ARGS)
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         args.append("--no-sandbox")  # Chromium's sandbox refuses to run as root
-    args.extend(extra or [])
+    disabled = [*PLAYWRIGHT_DISABLED_FEATURES, *DISABLED_FEATURES] if lean else []
+    for arg in extra or []:
+        if arg.startswith(_DISABLE):
+            disabled.extend(name for name in arg[len(_DISABLE):].split(",") if name)
+        else:
+            args.append(arg)
+    if disabled:
+        args.append(_DISABLE + ",".join(dict.fromkeys(disabled)))
     return args
 
 
 async def launch(playwright: Any, explicit: str | None, *, headless: bool = True,
-                 extra_args: list[str] | None = None) -> Any:
-    """Start Chromium through Playwright; raise BrowserNotFoundError with the reason."""
+                 extra_args: list[str] | None = None, lean: bool = True) -> Any:
+    """Start Chromium through Playwright; raise BrowserNotFoundError with the reason.
+    ``lean=False``: without switching off the features no capture needs (benchmarks)."""
     try:
         default = playwright.chromium.executable_path
     except Exception:  # Playwright raises when its browser was never downloaded
@@ -67,7 +96,7 @@ async def launch(playwright: Any, explicit: str | None, *, headless: bool = True
     choice = find_chromium(explicit, default)
     try:
         return await playwright.chromium.launch(
-            executable_path=choice.path, headless=headless, args=launch_args(extra_args)
+            executable_path=choice.path, headless=headless, args=launch_args(extra_args, lean=lean)
         )
     except Exception as exc:
         where = choice.path or "Playwright's Chromium"

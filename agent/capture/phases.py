@@ -144,13 +144,15 @@ async def pii_boxes(page: Any, *, deadline: float) -> dict[str, Any] | None:
     return await bounded(page.evaluate(PII_BOXES_JS, pii_patterns()), deadline)
 
 
-async def screenshot(page: Any, settings: Settings, *, deadline: float) -> tuple[bytes, list[str]]:
+async def screenshot(page: Any, settings: Settings, *, deadline: float,
+                     gate: asyncio.Semaphore | None = None) -> tuple[bytes, list[str]]:
+    """The full-page PNG; ``gate`` is held while a page too tall for one shot is shot."""
     height = await page_height(page, deadline)
     return await bounded(full_page(
         page, height=height, viewport_width=settings.get("browser", "viewport_width"),
         max_height=settings.get("capture", "max_height"),
         single_shot_max=settings.get("capture", "single_shot_max"),
-        timeout_ms=max(500.0, (deadline - time.monotonic()) * 1000),
+        timeout_ms=max(500.0, (deadline - time.monotonic()) * 1000), gate=gate,
     ), deadline, least=0.5)
 
 

@@ -17,17 +17,38 @@ WATCH_DOM_JS = """() => {
   Object.defineProperty(window, '__jianyipaiLastMutation', {value: () => last, enumerable: false});
   return true;
 }"""
-DOM_QUIET_MS_JS = "() => performance.now() - window.__jianyipaiLastMutation()"
-# One scroll step: scroll, let two frames pass (intersection observers and lazy loaders run
-# on frames), then say where the page is: its height, how far down we are, the viewport, and
-# how long ago the DOM last changed.
-SCROLL_STEP_JS = """async (y) => {
-  if (y !== null) window.scrollTo(0, y);
-  await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
+# How long the DOM has been still, once that reaches ``quiet`` ms or ``most`` ms have passed:
+# the page waits on its own timer (null when the watch is not installed: a new document).
+DOM_STILL_JS = """async ([quiet, most]) => {
+  const last = window.__jianyipaiLastMutation;
+  if (!last) return null;
+  const end = performance.now() + most;
+  for (;;) {
+    const now = performance.now(), still = now - last();
+    if (still >= quiet || now >= end) return still;
+    await new Promise((done) => setTimeout(done, Math.min(quiet - still, end - now) + 1));
+  }
+}"""
+# Scroll down ``step`` px at a time, letting a frame pass after each and ``delay`` ms more,
+# until the bottom, ``limit`` px, a step that does not move, or ``budget`` ms; then say where
+# the page is. A frame is enough: the scroll event is dispatched at its start, and intersection
+# observers take their records in it (the task after its animation-frame callbacks comes once
+# they are taken; their callbacks see where the page was, however far it has moved since).
+SCROLL_RUN_JS = """async ([step, limit, delay, budget]) => {
   const el = document.documentElement, body = document.body;
-  return {height: Math.max(el ? el.scrollHeight : 0, body ? body.scrollHeight : 0),
-          y: window.scrollY, viewport: window.innerHeight,
-          dom_quiet_ms: performance.now() - window.__jianyipaiLastMutation()};
+  const where = () => ({height: Math.max(el ? el.scrollHeight : 0, body ? body.scrollHeight : 0),
+                        y: window.scrollY, viewport: window.innerHeight, stuck: false});
+  const end = performance.now() + budget;
+  let s = where();
+  while (s.y + s.viewport < Math.min(s.height, limit) - 2 && performance.now() < end) {
+    const from = s.y;
+    window.scrollTo(0, Math.min(from + step, limit));
+    await new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0)));
+    if (delay) await new Promise((done) => setTimeout(done, delay));
+    s = where();
+    if (s.y <= from) { s.stuck = true; break; }
+  }
+  return s;
 }"""
 HEIGHT_JS = """() => Math.max(
   document.documentElement ? document.documentElement.scrollHeight : 0,

@@ -9,7 +9,7 @@ import asyncio
 import time
 from typing import Any
 
-from agent.capture.scripts import DOM_QUIET_MS_JS, HEIGHT_JS, SCROLL_STEP_JS, WATCH_DOM_JS
+from agent.capture.scripts import DOM_STILL_JS, HEIGHT_JS, SCROLL_RUN_JS, WATCH_DOM_JS
 from agent.errors import first_line
 
 LONG_LIVED = {"eventsource", "websocket"}  # open for the page's life: never "in flight"
@@ -29,6 +29,7 @@ class NetworkWatch:
         self.ws_waiting = 0
         self.last = time.monotonic()
         self.started = 0
+        self._changed = asyncio.Event()
         self._sockets: list[Any] = []
         self._on = (("request", self._start), ("requestfinished", self._end),
                     ("requestfailed", self._end), ("websocket", self._socket))
@@ -40,11 +41,15 @@ class NetworkWatch:
             return
         self.inflight.add(request)
         self.started += 1
-        self.last = time.monotonic()
+        self._change()
 
     def _end(self, request: Any) -> None:
         self.inflight.discard(request)
+        self._change()
+
+    def _change(self) -> None:
         self.last = time.monotonic()
+        self._changed.set()
 
     def _socket(self, ws: Any) -> None:
         self._sockets.append(ws)
@@ -54,11 +59,11 @@ class NetworkWatch:
     def _sent(self, _payload: Any) -> None:
         self.ws_waiting += 1
         self.started += 1
-        self.last = time.monotonic()
+        self._change()
 
     def _received(self, _payload: Any) -> None:
         self.ws_waiting = max(0, self.ws_waiting - 1)
-        self.last = time.monotonic()
+        self._change()
 
     def quiet_for(self) -> float:
         """Seconds since the network last changed; 0 while anything is in flight."""
@@ -67,6 +72,22 @@ class NetworkWatch:
     @property
     def busy(self) -> bool:
         return bool(self.inflight) or self.ws_waiting > 0
+
+    async def until_quiet(self, quiet: float, deadline: float) -> bool:
+        """Wait until nothing is in flight and nothing has changed for ``quiet`` seconds;
+        False when ``deadline`` comes first. Wakes on the network's own events, never polls."""
+        while True:
+            now = time.monotonic()
+            if not self.busy and now - self.last >= quiet:
+                return True
+            if now >= deadline:
+                return False
+            wait = deadline - now if self.busy else min(deadline - now, quiet - (now - self.last))
+            self._changed.clear()
+            try:
+                await asyncio.wait_for(self._changed.wait(), wait)
+            except TimeoutError:
+                pass
 
     def close(self) -> None:
         for event, handler in self._on:
@@ -107,40 +128,74 @@ async def page_height(page: Any, deadline: float) -> int:
     return int(await _bounded(page.evaluate(HEIGHT_JS), deadline) or 0)
 
 
+async def dom_still(page: Any, quiet: float, deadline: float) -> float:
+    """Seconds the DOM has been still, once that reaches ``quiet`` (or at ``deadline``, or
+    after a few seconds at most, for the caller to look at the network again). The page
+    waits on its own timer: one call, however long the wait."""
+    most = max(0.0, min(deadline - time.monotonic(), PAGE_ANSWER_S - 2.0))
+    ms = await _answered(page.evaluate(DOM_STILL_JS, [quiet * 1000, most * 1000]), most, deadline)
+    if ms is None:  # a new document without the watch: it has just changed
+        await _bounded(page.evaluate(WATCH_DOM_JS), deadline)
+        return 0.0
+    return float(ms) / 1000
+
+
+async def until_still(page: Any, net: NetworkWatch, quiet: float, deadline: float) -> tuple[bool, bool]:
+    """Wait until no request is in flight and neither the network nor the DOM has changed
+    for ``quiet`` seconds (counted from before the call). Returns (network quiet, DOM still)
+    as they were when it returned: both True, or ``deadline`` came."""
+    net_ok = dom_ok = False
+    while True:
+        net_ok = await net.until_quiet(quiet, deadline)
+        if not net_ok:
+            return False, dom_ok
+        dom_ok = await dom_still(page, quiet, deadline) >= quiet
+        net_ok = not net.busy and net.quiet_for() >= quiet
+        if dom_ok and net_ok:
+            return True, True
+        if time.monotonic() >= deadline:
+            return net_ok, dom_ok
+
+
 # At the bottom, wait at most this long for what is still loading (it may make the page
 # taller); still for STEP_QUIET_S counts as done.
 STEP_WAIT_S = 1.5
 STEP_QUIET_S = 0.15
+# Scrolling runs in the page, as many steps as fit in this (the page answers between calls).
+SCROLL_CALL_S = 2.0
+
+
+def _at_bottom(state: dict[str, Any], max_height: int) -> bool:
+    return state["y"] + state["viewport"] >= min(state["height"], max_height) - 2
 
 
 async def scroll_through(page: Any, net: NetworkWatch, *, step: int, delay_ms: int,
                          max_height: int, deadline: float) -> list[str]:
-    """Scroll down a viewport at a time so lazy content loads, two frames per step; at the
-    bottom wait while what the steps started is still going (it may make the page taller);
-    stop once the bottom is reached and stays put, or at ``max_height``. Returns warnings."""
+    """Scroll down a viewport at a time so lazy content loads, a frame per step (the steps
+    run in the page, many per call); at the bottom wait while what the steps started
+    is still going (it may make the page taller); stop once the bottom is reached and stays
+    put, or at ``max_height``, or where the page will not scroll further. Returns warnings."""
     warnings: list[str] = []
     try:
         await _bounded(page.evaluate(WATCH_DOM_JS), deadline)
-        state = await _bounded(page.evaluate(SCROLL_STEP_JS, None), deadline)
         while True:
             if time.monotonic() >= deadline:
                 warnings.append("scroll: stopped at the time bound before the bottom of the page")
                 break
-            bottom = min(state["height"], max_height)
-            if state["y"] + state["viewport"] >= bottom - 2:
-                # at the bottom: anything still loading may make the page taller
-                await _until_still(page, net, deadline)
-                state = await _bounded(page.evaluate(SCROLL_STEP_JS, None), deadline)
-                if state["y"] + state["viewport"] >= min(state["height"], max_height) - 2:
-                    break
-                continue
-            # a step lets two frames pass, so lazy loaders see it and start their requests;
+            budget = max(0.0, min(SCROLL_CALL_S, deadline - time.monotonic()))
+            # a step lets a frame pass, so lazy loaders see it and start their requests;
             # those finish while the next steps run (settling waits for the rest), and
             # content they add is seen in the height the next step reads
-            state = await _bounded(page.evaluate(SCROLL_STEP_JS, min(state["y"] + step, max_height)),
-                                   deadline)
-            if delay_ms:
-                await asyncio.sleep(delay_ms / 1000)
+            state = await _scroll_call(page, [step, max_height, delay_ms, budget * 1000], budget, deadline)
+            if not (_at_bottom(state, max_height) or state["stuck"]):
+                continue
+            # at the bottom (or where it will not scroll): what is still loading may make
+            # the page taller
+            stuck, height = state["stuck"], state["height"]
+            await until_still(page, net, STEP_QUIET_S, min(deadline, time.monotonic() + STEP_WAIT_S))
+            state = await _scroll_call(page, [step, max_height, 0, 0], 0.0, deadline)
+            if _at_bottom(state, max_height) or (stuck and state["height"] == height):
+                break
         await _bounded(page.evaluate("() => window.scrollTo(0, 0)"), deadline)
     except PageHung:
         raise
@@ -151,36 +206,32 @@ async def scroll_through(page: Any, net: NetworkWatch, *, step: int, delay_ms: i
     return warnings
 
 
-async def _until_still(page: Any, net: NetworkWatch, deadline: float) -> None:
-    """Wait (at most STEP_WAIT_S) until no request is in flight and the DOM has been still
-    for STEP_QUIET_S."""
-    end = min(deadline, time.monotonic() + STEP_WAIT_S)
-    while time.monotonic() < end:
-        if not net.inflight and net.quiet_for() >= STEP_QUIET_S:
-            dom_ms = await _bounded(page.evaluate(DOM_QUIET_MS_JS), deadline)
-            if float(dom_ms) >= STEP_QUIET_S * 1000:
-                return
-        await asyncio.sleep(0.03)
+async def _scroll_call(page: Any, args: list[Any], budget: float, deadline: float) -> dict[str, Any]:
+    return await _answered(page.evaluate(SCROLL_RUN_JS, args), budget, deadline)
+
+
+async def _answered(coro: Any, takes: float, deadline: float) -> Any:
+    """Await a page call that itself takes up to ``takes`` seconds: TimeoutError at
+    ``deadline``, PageHung when it takes PAGE_ANSWER_S longer than it should."""
+    left = deadline - time.monotonic()
+    try:
+        return await asyncio.wait_for(coro, max(0.05, min(left, takes + PAGE_ANSWER_S)))
+    except TimeoutError:
+        if left > takes + PAGE_ANSWER_S:
+            raise PageHung(f"the page did not answer for {PAGE_ANSWER_S:g} s") from None
+        raise
 
 
 async def wait_quiet(page: Any, net: NetworkWatch, *, quiet_ms: int, deadline: float) -> list[str]:
     """Go on as soon as no request is in flight and neither the network nor the DOM has
     changed for ``quiet_ms`` (counted from before this call: after a scroll that is usually
-    long since). Returns warnings when ``deadline`` comes first."""
-    quiet = quiet_ms / 1000
+    long since, and then it returns at once). Returns warnings when ``deadline`` comes first."""
     net_ok = dom_ok = False
     try:
         await _bounded(page.evaluate(WATCH_DOM_JS), deadline)
-        while True:
-            net_ok = net.quiet_for() >= quiet
-            if net_ok:
-                dom_ms = await _bounded(page.evaluate(DOM_QUIET_MS_JS), deadline)
-                dom_ok = float(dom_ms) >= quiet_ms
-                if dom_ok:
-                    return []
-            if time.monotonic() >= deadline:
-                break
-            await asyncio.sleep(0.05)
+        net_ok, dom_ok = await until_still(page, net, quiet_ms / 1000, deadline)
+        if net_ok and dom_ok:
+            return []
     except PageHung:
         raise
     except TimeoutError:
