@@ -20,7 +20,9 @@ def extract_file(path: Path, url: str | None, *, kind: str = "listing",
     that file's one-line reason, so that ``jianyipai extract`` goes on with the others.
 
     Chats read relative times (今天 14:02) against ``captured_at`` (RFC 3339), else the
-    file's modification time, which the record's warnings then mention.
+    file's modification time, which the record's warnings then mention. Listings read
+    promise dates without a year against ``captured_at`` only: a saved file's time is not
+    when the page was shown, so without it such dates stay ``--MM-DD``.
     """
     try:
         if path.is_dir():
@@ -38,7 +40,10 @@ def extract_file(path: Path, url: str | None, *, kind: str = "listing",
     try:
         if kind == "chat":
             return _chat(path, data, url, captured_at, timezone)
-        return extract_listing(data, url or path.resolve().as_uri()), None
+        if captured_at is not None and parse_instant(captured_at, UTC) is None:
+            return None, f"--captured-at {captured_at!r} is not an RFC 3339 time"
+        return extract_listing(data, url or path.resolve().as_uri(),
+                               captured_at=captured_at), None
     except ExtractError as exc:
         return None, str(exc)
     except RecursionError:

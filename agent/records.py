@@ -5,6 +5,7 @@ from datetime import datetime
 from typing import Any
 
 from extractors import ExtractError, extract_chat, extract_listing
+from extractors.anomalies import ANOMALIES_NOTE, find_anomalies
 from extractors.blocked import detect_blocked
 
 
@@ -13,12 +14,14 @@ def build_record(kind: str, html: str, url: str, *, status: int | None, title: s
                  timezone: str | None = None) -> dict[str, Any]:
     """The record for a snapshot. Listings and chats go through their extractors.
 
-    ``captured_at`` and ``timezone`` anchor a chat's relative times (今天 14:02, 昨天).
+    ``captured_at`` and ``timezone`` anchor a chat's relative times (今天 14:02, 昨天);
+    ``captured_at`` dates a listing's promises given without a year (Arrives by Thu, Dec 4).
     """
     try:
         if kind == "listing":
             record = extract_listing(html.encode("utf-8", "replace"), url, hints=hints,
-                                     content_type="text/html; charset=utf-8")
+                                     content_type="text/html; charset=utf-8",
+                                     captured_at=captured_at)
         elif kind == "chat":
             record = extract_chat(html, url, captured_at=captured_at, timezone=timezone)
         else:
@@ -29,7 +32,21 @@ def build_record(kind: str, html: str, url: str, *, status: int | None, title: s
     record["status"] = status
     if record.get("title") is None and title.strip():
         record["title"] = title.strip()
+    if kind in ("listing", "chat"):
+        add_anomalies(record, html, url)
     return record
+
+
+def add_anomalies(record: dict[str, Any], html: str, url: str) -> None:
+    """``record["anomalies"]`` (issue 14); a failure is a warning in the record, never a
+    lost capture."""
+    try:
+        record["anomalies"] = find_anomalies(record, html, url)
+    except Exception as exc:  # the net: the record is kept without its anomalies
+        record["anomalies"] = []
+        record.setdefault("warnings", []).append(
+            f"anomalies failed ({type(exc).__name__}: {exc}); none were looked for")
+    record["anomalies_note"] = ANOMALIES_NOTE
 
 
 def mark_blocked(record: dict[str, Any], html: str, url: str, *, status: int | None, title: str,

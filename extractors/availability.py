@@ -10,7 +10,10 @@ What the page displays is read from stock phrases only (``availability.toml``: C
 English, German, French, Italian, Spanish, Russian, and some others), never from a bare number (a cart badge
 "0"), navigation, hidden elements (``hidden``, ``aria-hidden``, ``display:none``,
 ``<template>``, ``<noscript>``), attributes (alt text), variant pickers, or blocks of
-other products (recommendations, carousels, "customers also bought", 推荐). Of the
+other products (recommendations, carousels, "customers also bought", 推荐; the words are
+:mod:`.blocks`'s). A count on one option of a picker that offers several ("Only 1 left" on
+size M) is that option's, not the product's. A pre-order shown in the buy box beats a
+generic ``InStock`` from markup or state. Of the
 statements left, the one sharing the deepest block with the title wins. "Only 2 left" is
 ``LimitedAvailability`` and its count is kept (``stock_count``).
 
@@ -24,10 +27,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
 from lxml import etree
 
+from . import blocks
 from .data import load_toml
 from .fields import Candidate, plain, scalar
 from .html import BLOCK, clean, short_text, tag_of
@@ -513,40 +518,18 @@ def state_stock(node: dict[str, Any]) -> tuple[str | None, int | None]:
 
 # --- what the page displays -------------------------------------------------------------
 
-_SKIP_TAGS = frozenset(("script", "style", "template", "noscript", "head", "title", "select",
-                        "option", "optgroup", "datalist", "textarea", "svg", "iframe",
-                        "object", "math"))
-_HIDDEN_CLASSES = frozenset(("hidden", "hide", "d-none", "is-hidden", "u-hidden", "invisible",
-                             "display-none", "js-hidden", "no-display"))
-_SHOWN_AT = re.compile(r"^(?:sm|md|lg|xl|2xl):(?:block|flex|inline|inline-block|grid|table)$")
-_STYLE_HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
-_NAV_ROLES = frozenset(("navigation", "menu", "menubar", "banner", "contentinfo", "dialog",
-                        "alertdialog", "tooltip"))
-# Blocks that are not this product's buy box: navigation and page chrome, pop-ups, mini
-# carts, and other products (recommendations, carousels, tiles, "also bought").
-_ELSEWHERE = re.compile(
-    r"recommend|related|similar|upsell|up-sell|cross-?sell|also-?(?:bought|viewed|like)|"
-    r"you-?may|recently-?viewed|carousel|swiper|slick|slider|sponsored|guess|bundle|"
-    r"accessor|sims-|\brec-|product-?(?:card|tile|grid|list)|\bproducts\b|\bs-item\b|"
-    r"mini-?cart|cart-?drawer|\bmodal\b|popup|\bdialog\b|"
-    r"\bnav\b|navbar|navigation|\bmenu\b|megamenu|mega-menu|breadcrumb|topbar|top-bar|"
-    r"site-header|\bheader\b|footer|猜你|推荐|"
-    r"(?<!p)review|comment|testimonial|question|\bfaq\b|\bqa\b|评价|评论")  # buyers wrote
-_ELSEWHERE_TAGS = frozenset(("nav", "header", "footer"))
-_ELSEWHERE_HEADING = re.compile(
-    r"推荐|看了又看|看了还看|猜你喜欢|相似|同类|最近浏览|浏览记录|大家都在|店铺热销|买了又买|"
-    r"also (?:like|viewed|bought)|related|similar|recommended|recently viewed|sponsored|"
-    r"compare with|you may|you might|frequently bought|customers who|"
-    r"könnte (?:dir|ihnen) auch|ähnliche|kunden kauften|passend dazu|"
-    r"vous aimerez|aussi acheté|produits similaires|similaires|"
-    r"potrebbe interessarti|prodotti correlati|simili|anche acquistato|"
-    r"también te puede|productos relacionados|similares|también compraron|"
-    r"рекомендуем|похожие|с этим товаром|смотрите также|вам может", re.I)
 _HEADINGS = frozenset(("h2", "h3", "h4", "h5"))
 # Where a per-variant or per-image phrase lives: "L — Variant sold out", "Photo unavailable".
 _PICKER_TAGS = frozenset(("label", "fieldset", "legend", "figure", "picture", "figcaption"))
 _PICKER = re.compile(r"swatch|variant|variation|sku-?item|size-?(?:list|select|picker|option)|"
                      r"gallery|thumb|placeholder|\bimg\b|image|photo")
+# One option of a picker (a size, a colour) and the picker holding several of them: "Only
+# 1 left" on size M, "Nur noch 2 verfügbar" inside Zalando's size list speak for that size.
+_OPTION_TAGS = frozenset(("label", "li", "button", "option"))
+_OPTION_ROLES = frozenset(("radio", "option", "menuitemradio"))
+_OPTION = re.compile(r"swatch|option|variant|variation|size|chip|sku-?item")
+_PICKER_ROLES = frozenset(("radiogroup", "listbox"))
+_PICKER_BOX = re.compile(r"swatch|variant|variation|size|option|picker|twister|sku")
 _BUTTONISH = re.compile(r"btn|button|buy|cart|purchase|checkout|basket|bag|kaufen|panier|"
                         r"carrello|carrito|корзин|购")
 _DISABLED = re.compile(r"\bdisabled\b|is-disabled|btn-disabled|--disabled|\bdisable\b|"
@@ -562,34 +545,21 @@ def _classes(el: Any) -> str:
 
 
 def _hidden(el: Any) -> bool:
-    if tag_of(el) in _SKIP_TAGS or el.get("hidden") is not None:
-        return True
-    if (el.get("aria-hidden") or "").strip().lower() == "true":
-        return True
-    style = el.get("style")
-    if style and _STYLE_HIDDEN.search(style.lower()):
-        return True
-    tokens = (el.get("class") or "").lower().split()
-    return bool(_HIDDEN_CLASSES.intersection(tokens)) and \
-        not any(_SHOWN_AT.match(t) for t in tokens)
+    return blocks.hidden(el) or blocks.aria_hidden(el)
 
 
 def _heading_elsewhere(el: Any) -> bool:
     if tag_of(el) not in _HEADINGS and "title" not in _classes(el) and \
             "heading" not in _classes(el):
         return False
-    text = short_text(el, 80)
-    return bool(text) and bool(_ELSEWHERE_HEADING.search(text))
+    return blocks.heads_other_products(short_text(el, 80))
 
 
 def _block_elsewhere(el: Any) -> bool:
-    """Other products or page chrome: by tag, role, class/id, or a first heading such as
-    "You may also like" / 为你推荐."""
-    if tag_of(el) in _ELSEWHERE_TAGS:
-        return True
-    if (el.get("role") or "").strip().lower() in _NAV_ROLES:
-        return True
-    if _ELSEWHERE.search(_classes(el)):
+    """Not this product's buy box (:mod:`.blocks`): page chrome, dialogs, other products,
+    what buyers wrote, or a block whose first heading is "You may also like" / 为你推荐."""
+    if blocks.chrome(el) or blocks.other_products(el) or blocks.dialog(el) or \
+            blocks.user_content(el):
         return True
     seen = 0
     for child in el:
@@ -776,13 +746,46 @@ def _context_ok(statement: Statement, el: Any, page: _Page) -> bool:
     if any(tag_of(a) == "a" and _real_link(a) for a in near[:3]):
         return False  # a link to elsewhere: "Pre-order deals", "Out of stock items"
     if statement.name in AVAILABLE:
-        return True
+        return statement.name != "LimitedAvailability" or not _one_option(el, page)
     for a in _chain(el, 6):
         if a in page.title_chain:
             break
         if tag_of(a) in _PICKER_TAGS or _PICKER.search(_classes(a)):
             return False
     return True
+
+
+def _one_option(el: Any, page: _Page) -> bool:
+    """Whether ``el`` is inside one option of a picker that offers several (a size
+    button, a swatch, a radio label): what it says is that option's stock."""
+    chain = [a for a in _chain(el, 7) if a not in page.title_chain]
+    for i, option in enumerate(chain[:5]):
+        if not (tag_of(option) in _OPTION_TAGS or
+                (option.get("role") or "").lower() in _OPTION_ROLES or
+                _OPTION.search(_classes(option))):
+            continue
+        for picker in chain[i + 1:i + 4]:
+            if tag_of(picker) in ("fieldset", "ul", "ol") or \
+                    (picker.get("role") or "").lower() in _PICKER_ROLES or \
+                    _PICKER_BOX.search(_classes(picker)):
+                if _options_in(picker) >= 2:
+                    return True
+        return False
+    return False
+
+
+def _options_in(picker: Any) -> int:
+    """How many options a picker holds: the most of one kind (labels, radio inputs, list
+    items, buttons, elements with an option role), counting at most 60 elements."""
+    counts: dict[str, int] = {}
+    for node in islice(picker.iter(), 1, 60):
+        if not isinstance(node.tag, str):
+            continue
+        role = (node.get("role") or "").lower()
+        kind = "role" if role in _OPTION_ROLES else tag_of(node)
+        if kind in ("role", "label", "li", "button", "input"):
+            counts[kind] = counts.get(kind, 0) + 1
+    return max(counts.values(), default=0)
 
 
 _GONE = ("OutOfStock", "Discontinued")  # what an enabled buy button contradicts
@@ -852,6 +855,12 @@ def choose(cands: list[Candidate]) -> Candidate | None:
     if ballot is None:
         return None
     if ballot.best.value == "InStock":
+        # "Pre-order" in the buy box over a generic InStock from markup or state
+        shown = winner([c for c in cands if c.field == "availability"
+                        and c.value == "PreOrder" and c.family == "display"
+                        and c.weight >= 2])
+        if shown is not None:
+            return shown.best
         limited = winner([c for c in cands if c.field == "availability"
                           and c.value == "LimitedAvailability" and c.weight >= 2])
         if limited is not None:

@@ -108,9 +108,12 @@ def _collect(node: Any, found: list[tuple[str, str]]) -> None:
         node = getattr(node, "selector", None)
 
 
+_VALUE_OPS = ("=", "~=", "|=", "^=", "$=", "*=")  # an attribute test that names a value
+
+
 class _Plan:
-    """A selector as its first compound (an XPath test of one element, and the classes it
-    names) and the rest of its path from there (``/descendant-or-self::*/span[...]``)."""
+    """A selector as its first compound (an XPath test of one element, and what its class
+    must hold) and the rest of its path from there (``/descendant-or-self::*/span``)."""
 
     def __init__(self, test: str, classes: tuple[str, ...], rest: str) -> None:
         self.classes = classes
@@ -120,9 +123,9 @@ class _Plan:
 
 @lru_cache(maxsize=512)
 def plan(selector: str) -> _Plan | None:
-    """The selector split after its first compound when that names a class; None when
-    it does not, or is not one path starting with a test of one element (a selector
-    list, a pseudo-element, a position test)."""
+    """The selector split after its first compound when that names a class (``.x``,
+    ``[class*=x]``...); None when it does not, or is not one path starting with a test of
+    one element (a selector list, a pseudo-element, a position test)."""
     try:
         parsed = parse(selector)
         if len(parsed) != 1 or parsed[0].pseudo_element is not None:
@@ -135,10 +138,14 @@ def plan(selector: str) -> _Plan | None:
         first = translator.xpath(node)
     except (CssSelectorError, ExpressionError, ValueError, TypeError):
         return None
-    classes = []
-    while node is not None:  # the classes the first compound itself names (not :not's)
+    classes: list[str] = []  # what the class must hold (of the compound itself, not :not's)
+    while node is not None:
         if isinstance(node, Class):
             classes.append(node.class_name)
+        elif isinstance(node, Attrib) and node.namespace is None and node.value is not None \
+                and node.attrib.lower() == "class" and node.operator in _VALUE_OPS \
+                and getattr(node, "flag", None) is None and node.value.value:
+            classes.append(node.value.value)
         node = getattr(node, "selector", None)
     head = "descendant-or-self::" + str(first)
     rest = whole[len(head):]
@@ -154,6 +161,7 @@ def plan(selector: str) -> _Plan | None:
 
 
 _CLASSED = etree.XPath("descendant-or-self::*[@class]")
+
 _MAX_HITS = 2000  # class values holding one name, above which a selector walks the tree
 _CLASSES = etree.XPath("descendant-or-self::*/@class", smart_strings=False)
 
@@ -196,10 +204,12 @@ class Matcher:
         how = plan(selector)
         if how is None or anchor_id(selector):
             return None
-        elements, text, starts = self._class_index()
-        if len(starts) != len(elements) + 1 or \
-                any(text.count(name) > _MAX_HITS for name in how.classes):
+        text = self._haystack("class")
+        if any(text.count(name) > _MAX_HITS for name in how.classes):
             return None  # a name in most class values: the walk is as quick
+        elements, text, starts = self._class_index()
+        if len(starts) != len(elements) + 1:
+            return None
         held: set[int] | None = None
         for name in how.classes:
             here = set()

@@ -8,6 +8,7 @@ a generic search looks for the product-like object: the dict with the most produ
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -28,6 +29,12 @@ _SKU = ("skuId", "itemId", "goodsId", "productId", "item_id", "goods_id", "sku",
         "id")
 _SELLER = ("shopName", "sellerNick", "mallName", "storeName", "sellerName", "seller_name")
 _MAX_NODES = 20000
+#: Minor units of script state: cents and fen (Pinduoduo's ``rawData``, Shopify's product
+#: JSON), and Shopee's 100,000ths.
+_MINOR_UNITS = (100, 100_000)
+#: A state amount this many times the displayed price, not shown itself, is in a minor
+#: unit (or no price of this product): never the price nor the original price.
+_TOO_HIGH = 50
 
 
 # Lists of this product's own variants; any other list of several objects (feeds,
@@ -165,4 +172,52 @@ def path_candidates(objects: dict[str, Any], paths: dict[str, list[str]],
                 if text:
                     out.append(Candidate(field, text, strategy, weight=4.0))
                     break
+    return out
+
+
+def in_major_units(cands: list[Candidate]) -> list[Candidate]:
+    """Script-state prices read in the unit the page shows.
+
+    State often holds amounts in the minor unit (``minGroupPrice: 8990`` for ¥89.90,
+    ``price: 12999`` for $129.99): when one of a strategy's state amounts is exactly 100
+    (or 100,000) times an amount the page displays, all of that strategy's amounts are
+    divided by it. A state amount that is not displayed and is 50 or more times the
+    displayed price (``marketPrice: 12900`` beside ¥89.90) is dropped: never the price nor
+    the original price.
+    """
+    prices = ("price", "original_price")
+    shown = {c.value.amount for c in cands if c.field in prices and c.family == "display"
+             and isinstance(c.value, Money)}
+    # the amounts the display stands by (not the runners-up of weight 0.5)
+    firm = {c.value.amount for c in cands if c.field in prices and c.family == "display"
+            and isinstance(c.value, Money) and c.weight >= 1}
+    state = [c for c in cands if c.field in prices and c.family == "state"
+             and isinstance(c.value, Money)]
+    if not shown or not state:
+        return cands
+    factors: dict[str, int] = {}
+    for c in state:
+        amount = c.value.amount
+        if c.strategy in factors or amount != amount.to_integral_value():
+            continue
+        factor = next((f for f in _MINOR_UNITS if amount / f in firm), None)
+        if factor is not None:
+            factors[c.strategy] = factor
+    shown_price = max((c for c in cands if c.field == "price" and c.family == "display"
+                       and c.role in ("price", "range") and isinstance(c.value, Money)),
+                      key=lambda c: c.weight, default=None)
+    top = shown_price.value.amount if shown_price is not None else None
+    out: list[Candidate] = []
+    for c in cands:
+        if c.family == "state" and c.field in prices and isinstance(c.value, Money):
+            money = c.value
+            factor = factors.get(c.strategy)
+            if factor is not None:
+                c = replace(c, value=Money(money.amount / factor, money.currency,
+                                           money.max_amount / factor
+                                           if money.max_amount is not None else None))
+            elif top is not None and top > 0 and money.amount >= _TOO_HIGH * top and \
+                    money.amount not in shown:
+                continue
+        out.append(c)
     return out

@@ -13,7 +13,7 @@ from itertools import islice
 
 from lxml import etree
 
-from . import price_words, shown_prices
+from . import blocks, price_words, shown_prices
 from .fields import Candidate
 from .html import (
     SKIP,
@@ -30,8 +30,6 @@ from .html import (
 
 STRATEGY = "generic"
 FINAL = price_words.FINAL
-_ELSEWHERE = re.compile(r"recommend|related|similar|guess|also|footer|cart-|coupon|"
-                        r"you-may|bundle|accessor|sims-|\brec-|猜你|推荐", re.I)
 _TITLE_CLASS = re.compile(r"(?:goods|item|product|sku|main)[-_]?(?:title|name)"
                           r"(?![-_]?(?:wrap|box))", re.I)
 _TITLE_SPLIT = re.compile(r"(?<!\s)\s*(?:[-_|–—]\s*(?:淘宝|天猫|京东|拼多多|Amazon|tmall|taobao|jd)"
@@ -54,8 +52,8 @@ def _text_words(*words: str) -> etree.XPath:
 
 
 # Elements whose class, id or style match (found in C; see html.AttrMatch).
-_SELLERISH = AttrMatch(_SELLER_CLASS)
-_TITLEISH = AttrMatch(_TITLE_CLASS)
+_SELLERISH = AttrMatch(_SELLER_CLASS, hints=("name", "seller", "merchant"))
+_TITLEISH = AttrMatch(_TITLE_CLASS, hints=("title", "name"))
 _SPEC_CLASS = re.compile(r"param|spec|attr|attribute|detail-list|parameter|规格", re.I)
 _ITEM_LISTS = etree.XPath("descendant::li/..")
 _SPEC_ROWS = etree.XPath("$rows | $lists/li")  # in document order
@@ -82,14 +80,19 @@ def find_title(tree: etree._Element) -> tuple[str | None, etree._Element | None,
         if isinstance(el.tag, str) and tag_of(el) not in ("a", "img", "input") and \
                 _TITLE_CLASS.search(f"{el.get('class') or ''} {el.get('id') or ''}"):
             text = short_text(el, 200) or ""
-            if 4 <= len(text) and not _ELSEWHERE.search(
-                    " ".join(_classes(a) for a in _ancestors(el, 8))) and \
+            if 4 <= len(text) and blocks.inside(el, _not_product_block, 8) is None and \
                     not _not_the_title(el):
                 return text, el, "class"
     title = tree.find(".//title")
     text = (short_text(title, 2000) or "") if title is not None else ""
     text = _TITLE_SPLIT.sub("", text) or text
     return (text or None), None, "title"
+
+
+def _not_product_block(el: etree._Element) -> bool:
+    """Other products, the page's chrome (by name: an article's ``<header>`` may hold the
+    title), a coupon list: a title-classed element there names no product of the page."""
+    return blocks.other_products(el) or blocks.chrome(el, tags=False) or blocks.coupons(el)
 
 
 _LOGO = re.compile(r"logo|site-?(?:title|name|branding)|brand-?name", re.I)
@@ -108,11 +111,10 @@ def _not_the_title(heading: etree._Element) -> bool:
         tag = tag_of(el)
         if tag in ("body", "html"):
             return False
-        style = el.get("style") or ""
-        if el.get("hidden") is not None or price_words.HIDDEN_STYLE.search(style) or \
-                tag == "dialog" or (el.get("role") or "").lower() in ("dialog", "alertdialog") \
-                or (el.get("aria-modal") or "").lower() == "true" or (
-                    depth <= 6 and price_words.MODAL_CLASS.search(_classes(el))):
+        if blocks.hidden(el) or tag == "dialog" or (
+                blocks.dialog(el) if depth <= 6 else
+                (el.get("role") or "").lower() in blocks.DIALOG_ROLES or
+                (el.get("aria-modal") or "").lower() == "true"):
             return True  # (a page-wide wrapper's class says nothing of one heading)
     return False
 

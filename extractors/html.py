@@ -354,32 +354,63 @@ class AttrMatch:
     and only when it matches does an XPath look for the values holding what it matched.
     """
 
-    def __init__(self, pattern: re.Pattern[str]) -> None:
+    def __init__(self, pattern: re.Pattern[str], hints: tuple[str, ...] = ()) -> None:
         self.pattern = pattern
         # For ASCII text, re.I over the text is the case-sensitive regex over its lower case
         # when the pattern's own letters are lower case (much quicker in Python's re).
         self._lower = _case_sensitive(pattern) \
             if pattern.flags & re.I and _lower_case(pattern) else None
+        #: lower-case strings one of which every match holds: only the values holding
+        #: one are searched (when the text is read in lower case)
+        self.hints = hints
+        self._last: tuple[dict[str, str], tuple[Any, ...], int] | None = None
 
     def __call__(self, root: etree._Element) -> list[etree._Element]:
-        wanted: list[tuple[str, tuple[str, ...]]] = []
-        values = 0  # how many values hold a match (at most)
-        for name, text in attr_texts(root).items():  # (a match outside root finds nothing)
+        wanted, values = self._wanted(attr_texts(root))  # (a match outside root: no hit)
+        if not wanted:
+            return []
+        xpath = _holding(wanted, values > 300)
+        if xpath is not None:
+            return xpath(root)
+        return [el for el in root.iter() if isinstance(el.tag, str) and any(
+            self.pattern.search(el.get(name) or "") for name in _ATTR_VALUES)]
+
+    def _wanted(self, texts: dict[str, str]) -> tuple[tuple[Any, ...], int]:
+        """``((attribute, what matched...)...)`` and how many values matched (at most),
+        kept for the document (an element inside it asks again)."""
+        last = self._last
+        if last is not None and last[0] is texts:
+            return last[1], last[2]
+        wanted = []
+        values = 0
+        for name, text in texts.items():
             if self._lower is not None and (text.isascii() or
                                             not any(c in text for c in _CASE_ODD)):
-                spans = [m.span() for m in self._lower.finditer(text.lower())]
+                spans = self._spans(self._lower, text.lower())
             else:
                 spans = [m.span() for m in self.pattern.finditer(text)]
             if spans:
                 wanted.append((name, tuple(sorted({text[a:b] for a, b in spans}))))
                 values += len(spans)
-        if not wanted:
-            return []
-        xpath = _holding(tuple(wanted), values > 300)
-        if xpath is not None:
-            return xpath(root)
-        return [el for el in root.iter() if isinstance(el.tag, str) and any(
-            self.pattern.search(el.get(name) or "") for name in _ATTR_VALUES)]
+        self._last = (texts, tuple(wanted), values)
+        return tuple(wanted), values
+
+    def _spans(self, pattern: re.Pattern[str], low: str) -> list[tuple[int, int]]:
+        """Where ``pattern`` matches in ``low``: in the values holding a hint when there
+        are a few hundred of those, else over the whole text."""
+        if not self.hints or sum(low.count(h) for h in self.hints) > 400:
+            return [m.span() for m in pattern.finditer(low)]
+        found: set[tuple[int, int]] = set()
+        for hint in self.hints:
+            at = low.find(hint)
+            while at >= 0:
+                start = low.rfind("\x00", 0, at) + 1
+                end = low.find("\x00", at)
+                end = len(low) if end < 0 else end
+                if (start, end) not in found:
+                    found.add((start, end))
+                at = low.find(hint, at + 1)
+        return [m.span() for start, end in found for m in pattern.finditer(low, start, end)]
 
 
 _LAST_TEXTS: tuple[Any, dict[str, str]] | None = None

@@ -56,7 +56,8 @@ class _Page:
 
 def extract_listing(html: bytes | str, url: str | None = None, *,
                     hints: list[dict[str, Any]] | None = None,
-                    content_type: str | None = None) -> dict[str, Any]:
+                    content_type: str | None = None,
+                    captured_at: Any = None) -> dict[str, Any]:
     """Extract the listing record from one page; see the module and README for the shape.
 
     Raises :class:`extractors.ExtractError` only when the input is not a page (empty or
@@ -68,7 +69,7 @@ def extract_listing(html: bytes | str, url: str | None = None, *,
         decoded = decode_html(html, content_type)
         warnings += decoded.warnings
         encoding = decoded.encoding
-        return _extract(decoded.text, url, hints, warnings, encoding)
+        return _extract(decoded.text, url, hints, warnings, encoding, captured_at)
     except ExtractError:
         raise
     except Exception as exc:  # the last net: a bug outside every guarded strategy
@@ -142,7 +143,8 @@ def own_address(tree: Any) -> tuple[str | None, str | None]:
 
 
 def _extract(text: str, url: str | None, hints: list[dict[str, Any]] | None,
-             warnings: list[str], encoding: str | None) -> dict[str, Any]:
+             warnings: list[str], encoding: str | None,
+             captured_at: Any = None) -> dict[str, Any]:
     page = _page(text, url, warnings)
     tree, currency = page.tree, page.currency
 
@@ -185,7 +187,7 @@ def _extract(text: str, url: str | None, hints: list[dict[str, Any]] | None,
         cands.append(Candidate("description", meta_desc, "generic", weight=0.5))
     record = build_record(page.url, page.site, currency, cands, nodes, lines, tree,
                           profile_removed=removed_by_profile, warnings=warnings,
-                          encoding=encoding)
+                          encoding=encoding, captured_at=captured_at)
     if page.url_source:
         record["sources"]["url"] = page.url_source
     return record

@@ -10,15 +10,17 @@ import re
 from decimal import Decimal
 from typing import Any
 
+from . import blocks, generic
 from . import claims as claims_mod
-from . import generic
 from .availability import choose as choose_availability
 from .availability import stock_count
+from .embedded import in_major_units
 from .fields import Candidate, money_key
 from .guard import guarded, join_url
 from .html import clean, first_line
 from .money import Money, find_prices, fmt
 from .promises import find_promises, merge
+from .sites import SITE_NAMES, host_of
 from .sku import choose as choose_sku
 from .structured_promises import structured_promises
 from .vote import Ballot, tally, winner
@@ -113,6 +115,54 @@ def _without_site_suffix(title: str | None, cands: list[Candidate]) -> str | Non
     return title
 
 
+_TITLE_SEPARATOR = re.compile(r"\s*[-|–—_·•]\s*")
+_GENERIC_SUFFIX = frozenset((
+    "", "官网", "官方网站", "官方旗舰店", "旗舰店", "网", "商城", "网上商城", "图书", "online",
+    "shop", "store", "onlineshop", "official", "officialsite", "officialstore", "de", "com",
+    "couk", "fr", "it", "es", "nl", "pl", "ru", "cojp", "jp", "cn", "be", "at", "ch",
+))
+_HOST_NOISE = frozenset(("www", "m", "shop", "store", "item", "items", "detail", "product",
+                         "products", "goods", "mobile", "co", "com", "org", "net", "ne", "or"))
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"[\W_]+", "", text.casefold())
+
+
+def site_names(tree: Any, url: str | None, site: str | None) -> set[str]:
+    """The names a page gives its site: ``og:site_name`` / ``application-name`` in its
+    head, the host's name (``product.dangdang.com`` -> dangdang), and the site's own name
+    for known sites (唯品会), each lower case without spaces or punctuation."""
+    names: set[str] = set()
+    head = tree.find("head") if tree is not None else None
+    if head is not None:
+        for el in head.iter("meta"):
+            key = (el.get("property") or el.get("name") or "").strip().lower()
+            if key in ("og:site_name", "application-name", "apple-mobile-web-app-title"):
+                names.add(_norm(el.get("content") or ""))
+    labels = [x for x in (host_of(url) or "").split(".")[:-1] if x not in _HOST_NOISE]
+    if labels:
+        names.add(_norm(labels[-1]))
+    names.update(_norm(n) for n in SITE_NAMES.get(site or "", ()))
+    return {n for n in names if len(n) >= 2}
+
+
+def without_site_name(title: str | None, names: set[str]) -> str | None:
+    """``Foo – Dangdang``, ``Foo | bol.com``, ``…黑色-唯品会`` -> ``Foo``: a last part after a
+    separator that is only the site's name (with "official store", ".com"…)."""
+    if not title or not names:
+        return title
+    cut = None
+    for m in _TITLE_SEPARATOR.finditer(title):
+        if m.start() == 0 or len(title) - m.end() > 40:
+            continue
+        suffix = _norm(title[m.end():])
+        if any(n in suffix and suffix.replace(n, "", 1) in _GENERIC_SUFFIX for n in names):
+            cut = m.start()
+            break
+    return title[:cut].strip() if cut else title
+
+
 def _fill_currency(money: Money, cands: list[Candidate], fallback: str | None) -> Money:
     if money.currency:
         return money
@@ -157,7 +207,12 @@ def _images(cands: list[Candidate], url: str | None) -> list[str]:
 def _prices(cands: list[Candidate], currency: str | None, sources: dict[str, str],
             warnings: list[str]) -> tuple[Any, Any, Any]:
     """(price, price_range, original_price) from the price ballots."""
-    price_cands = [c for c in cands if c.field == "price"]
+    price_cands = [c for c in cands if c.field == "price" and c.role != "member"]
+    # an amount the page labels as a member or card price is none, whoever proposes it (the
+    # biggest font: Ozon shows its card price largest), unless it is also shown for everyone
+    members = {money_key(c.value) for c in cands if c.field == "price" and c.role == "member"}
+    members -= {money_key(c.value) for c in price_cands if c.strategy == "generic"}
+    price_cands = [c for c in price_cands if money_key(c.value) not in members] or price_cands
     ballots = _not_shown_as_original(tally(price_cands, money_key),
                                      tally([c for c in cands if c.field == "original_price"],
                                            money_key))
@@ -221,17 +276,42 @@ def _sku(cands: list[Candidate], lines: list[str], sources: dict[str, str]) -> s
 
 
 def _promises(lines: list[str], title: str | None, nodes: list[dict[str, Any]],
-              warnings: list[str], captured_at: Any = None) -> list[dict[str, Any]]:
+              warnings: list[str], captured_at: Any = None, tree: Any = None
+              ) -> list[dict[str, Any]]:
     """Promises of the title, the visible text and the structured data. ``captured_at``
-    (when the caller knows it) resolves dates given without a year and lunar days."""
+    (when the caller knows it) resolves dates given without a year and lunar days. With
+    the page's ``tree``, a promise whose wording the page shows only inside blocks of other
+    products (each tile of a carousel saying "Free shipping") is left out."""
+    text = "\n".join(lines)
     page_promises = guarded("promises", warnings, [], lambda: find_promises(
-        "\n".join(lines), "page", captured_at=captured_at))
+        text, "page", captured_at=captured_at))
+    if page_promises and tree is not None:
+        page_promises = guarded("promises of other products", warnings, page_promises,
+                                lambda: _not_only_elsewhere(page_promises, tree, text))
     if title:
         page_promises = merge(find_promises(title, "page", captured_at=captured_at),
                               page_promises)
     return merge(page_promises, guarded("structured-data promises", warnings, [],
                                         lambda: structured_promises(nodes,
                                                                     captured_at=captured_at)))
+
+
+def _not_only_elsewhere(promises: list[dict[str, Any]], tree: Any, text: str
+                        ) -> list[dict[str, Any]]:
+    """``promises`` without those whose wording the page shows only inside blocks of
+    other products (the blocks the price reader passed over, :func:`blocks.passed_over`):
+    every occurrence of it in the page's text nodes is inside one, and the visible text
+    ``text`` holds it no more often."""
+    seen = blocks.passed_over(tree)
+    if seen is None or not seen.spans:
+        return promises
+    out = []
+    for p in promises:
+        wording = p.get("text") or ""
+        if wording and seen.only_inside(wording, text):
+            continue
+        out.append(p)
+    return out
 
 
 def _claims(lines: list[str], title: str | None, description: str | None,
@@ -249,9 +329,11 @@ def _claims(lines: list[str], title: str | None, description: str | None,
 def build_record(url: str | None, site: str | None, currency: str | None,
                  cands: list[Candidate], nodes: list[dict[str, Any]], lines: list[str],
                  tree: Any, *, profile_removed: bool, warnings: list[str],
-                 encoding: str | None) -> dict[str, Any]:
-    """The record: votes on the candidates, then promises, claims, specs from the page."""
+                 encoding: str | None, captured_at: Any = None) -> dict[str, Any]:
+    """The record: votes on the candidates, then promises, claims, specs from the page.
+    ``captured_at`` (when the page was shown) dates the promises' days without a year."""
     sources: dict[str, str] = {}
+    cands = guarded("minor units", warnings, cands, lambda: in_major_units(cands))
 
     def take(field: str, key=lambda v: v) -> Any:
         ballot = _pick(cands, field, key)
@@ -265,6 +347,8 @@ def build_record(url: str | None, site: str | None, currency: str | None,
 
     title = part("title vote", None,
                  lambda: _without_site_suffix(take("title", lambda v: clean(v).lower()), cands))
+    title = part("site name", title,
+                 lambda: without_site_name(title, site_names(tree, url, site)))
     price, price_range, original = part("price vote", (None, None, None),
                                         lambda: _prices(cands, currency, sources, warnings))
     seller = part("seller vote", None, lambda: _seller(cands, url, sources))
@@ -299,7 +383,9 @@ def build_record(url: str | None, site: str | None, currency: str | None,
         "seller": seller, "sku": sku, "availability": availability,
         "stock_count": counted.value if counted is not None else None, "rating": rating,
         "review_count": review_count, "shipping": shipping,
-        "promises": part("promises", [], lambda: _promises(lines, title, nodes, warnings)),
+        "promises": part("promises", [],
+                         lambda: _promises(lines, title, nodes, warnings, captured_at,
+                                                           tree)),
         "claims": part("claims", [], lambda: _claims(lines, title, description, warnings)),
         "claims_note": claims_mod.CLAIMS_NOTE,
         "specs": part("specs", {}, lambda: generic.specs_of(tree)),

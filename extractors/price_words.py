@@ -29,10 +29,37 @@ PROMO = re.compile(
 PLAIN = re.compile(r"价格|售价|京东价|\bprice\b|preis|\bprix\b|prezzo|precio|preço|цена|"
                    r"\bcena\b|cijena|\bár\b|\bpris\b|hinta|fiyat|価格|税込|販売価格|판매가", _I)
 SALE = re.compile(f"{PROMO.pattern}|{PLAIN.pattern}", _I)
-#: Prices for members, card holders or new customers only: not what every buyer pays.
-MEMBER = re.compile(r"会员价|plus\s*价|plus会员|vip\s*价|新人价|新客价|首单|学生价|app\s*专享|"
-                    r"member(?:s|ship)? price|prime (?:price|exclusive)|mit .{0,12}karte|"
-                    r"картой|card price|prix adhérent|prezzo soci", _I)
+#: Prices for members, card holders or new customers only: not what every buyer pays
+#: (88VIP价, PLUS价, 超级VIP价, 黑卡价, "$22.99 with Prime", "57 990 ₽ с Ozon Картой",
+#: Select-prijs, "IKEA Family price", Clubpreis, Mitgliederpreis, prix adhérent, "with
+#: Walmart+"). Read on the words before and just after an amount.
+MEMBER = re.compile(
+    r"会员价|会员专享|会员到手|会员特价|plus\s*(?:会员)?价|plus会员|88\s*vip|超级\s*vip|"
+    r"s?vip\s*(?:到手|专享)?价|黑卡|付费会员|粉丝价|新人价|新客价|首单|学生价|app\s*专享|"
+    r"member(?:s|ship)?(?:'s|’s|')?\s*(?:price|pricing|deal|exclusive|only)|for members|"
+    r"prime\s*(?:member\s*|exclusive\s*)?(?:price|exclusive|deal)|\bwith prime\b|"
+    r"prime-?preis|mit prime|precio prime|con prime|prezzo prime|prix prime|avec prime|"
+    r"プライム会員|"
+    r"club\s*(?:price|preis|prijs|pris)|clubpreis|clubcard|(?:prix|prezzo|precio|cena)\s*club|"
+    r"family[- ]?(?:price|preis|prijs|pris)|(?:prix|prezzo|precio|preço)\s*(?:ikea\s*)?family|"
+    r"ikea family|select[- ]?(?:price|prijs|prix|preis)|\bmet select\b|"
+    r"\bwith [\w.]{2,20}\+(?!\w)|walmart\+|"
+    r"mitglieder|mitgliedspreis|für mitglieder|kundenkarte|"
+    r"prix (?:adhérents?|membres?|fidélité|carte)|pour les (?:adhérents|membres)|"
+    r"prezzo (?:soci|membri|riservato)|per i soci|prezzo fedeltà|"
+    r"precio (?:socios?|miembros?|para socios)|para (?:socios|miembros)|ledenprijs|voor leden|"
+    r"картой|по карте|с карт|для участников|для членов|"
+    r"\bwith (?:the )?[\w ]{0,12}card\b|mit .{0,12}karte|avec (?:la )?carte|con (?:la )?tarjeta|"
+    r"con (?:la )?carta|card price|cardholder|loyalty price|rewards? price", _I)
+#: ... unless the words say it is the price for everyone else: "59 990 ₽ без Ozon Карты",
+#: "without Ozon Card", 非会员价.
+NOT_MEMBER = re.compile(r"\bwithout\b|\bбез\b|\bohne\b|\bsans\b|\bsenza\b|\bsin\b|"
+                        r"non-?members?|nicht-?mitglied|非会员|非plus", _I)
+#: Labels that name the price everyone pays beside a member price, and the former price
+#: beside a sale price ("Regular price", обычная цена, Normalpreis).
+REGULAR = re.compile(r"regular price|\breg\b|normal(?:er)? ?preis|normalpreis|regulärer preis|"
+                     r"prix normal|prix habituel|prezzo normale|precio normal|preço normal|"
+                     r"обычная цена|normalna cena|normální cena|非会员价|普通价", _I)
 #: Labels of a list, struck or former price.
 ORIGINAL = re.compile(
     r"原价|划线价|市场价|参考价|吊牌价|专柜价|指导价|零售价|门市价|单独购买|优惠前|日常价|"
@@ -124,39 +151,17 @@ STRUCK_CLASS = re.compile(
     r"was-?price|price-?was|\bwas\b|origin|list-?price|compare-?at|compare-?price|"
     r"before-?price|price-?before|\brrp\b|\bmsrp\b|\buvp\b|streich|barr[eé]|prev-?price|"
     r"previous-?price|initial-?price|former|market|line-?price|a-text-price|oldprice|"
-    r"regular-price-old|price-?del\b|del-?price", _I)
+    r"regular-price-old|price-?del\b|del-?price|deleted", _I)
 #: Price-bearing elements (a small bonus: the page styles them as prices).
 PRICE_CLASS = re.compile(r"price|jiage|money|amount|preis|prix|prezzo|precio|cena|цен", _I)
-#: Blocks of other products or of the page's chrome: recommendations, carousels, the
-#: header and its mini-cart, the footer. The buy box ("add-to-cart", "cart-box") is not
-#: one of them.
-ELSEWHERE_CLASS = re.compile(
-    r"recommend|related|similar|also-?(?:like|bought|viewed)|you-?may|upsell|up-sell|"
-    r"cross-?sell|carousel|slider|slick|swiper|glide|splide|owl-|sims-|p13n|\breco|\brecs?\b|"
-    r"guess|猜你|推荐|footer|site-header|masthead|navbar|mega-?menu|breadcrumb|mini-?cart|"
-    r"header-?cart|cart-?(?:drawer|popup|flyout|dropdown|preview|summary|contents|count|"
-    r"total|widget|items?\b)|recently|bundle|accessor|comparison|compare-?(?:table|products|"
-    r"with|list)|sponsored|advert|\bads?\b|promo-?(?:bar|banner|strip)|top-?bar|"
-    r"announcement|wishlist|viewed|best-?sell|top-?sell|trending|more-?from|other-?products|"
-    r"product-?(?:list|grid|tile|card)s?\b|\bplist\b|goods-?list|hot-?sale|热销", _I)
-#: Headings of blocks that list other products.
-ELSEWHERE_HEADING = re.compile(
-    r"推荐|看了又看|看了还看|猜你喜欢|相似|同类|最近浏览|浏览记录|大家都在|店铺热销|热销|"
-    r"also (?:like|viewed|bought)|related|similar|recommended|recently viewed|sponsored|"
-    r"compare with|customers (?:who|also)|frequently bought|more (?:from|items|to consider|"
-    r"like this)|you (?:may|might) (?:also )?like|inspired by|ähnliche|das könnte|"
-    r"kunden kauften|auch gekauft|empfehl|passend dazu|zuletzt angesehen|vous aimerez|"
-    r"produits similaires|articles similaires|recommandé|potrebbe piacerti|prodotti simili|"
-    r"correlati|te puede interesar|productos relacionados|similares|похожие|рекомендуем|"
-    r"с этим товаром|вам может|podobne|polecane|podobné|doporučen|hasonló|liknande|"
-    r"lignende|relaterede|おすすめ|関連|この商品を見た|추천|관련", _I)
 #: Variant pickers: a swatch's price is that variant's, not the selected one's.
 VARIANT_CLASS = re.compile(r"swatch|variant|variation|sku-?item|option-?(?:item|value)|"
                            r"twister|size-?btn|color-?btn|colour-?btn", _I)
 SELECTED_CLASS = re.compile(r"selected|\bactive\b|is-active|checked|current|\bon\b", _I)
-#: Dialogs, toasts and pop-ups: "Added to your bag" is no title and holds no price.
-MODAL_CLASS = re.compile(r"modal|popup|pop-up|toast|lightbox|dialog|snackbar|flyout|"
-                         r"offcanvas|off-canvas|quick-?view|notification", _I)
+#: Class words of member, club and card prices (JD's ``p-price-plus``, ``svip-price``).
+MEMBER_CLASS = re.compile(r"(?<!non)(?<!non-)member|svip|88-?vip|vip-?price|price-?vip|"
+                          r"plus-?price|price-?plus|club-?price|family-?price|price-?family|"
+                          r"loyalty|card-?price|prime-?price|black-?card", _I)
 #: Class words of converted, before-VAT and subscription prices.
 CONVERTED_CLASS = re.compile(r"conver|approx", _I)
 EXCL_VAT_CLASS = re.compile(r"excl|excluding|netto|net-?price|price-?net|without-?tax|"
@@ -173,4 +178,3 @@ BUY_CONTROL = re.compile(
 #: The buy box: never a block of other products, whatever else its classes say.
 BUY_BOX_CLASS = re.compile(r"buy-?box|cart-?box|buy-?area|purchase-?(?:box|area)|"
                            r"product-?form|add-?to-?cart-?(?:form|box|area)", _I)
-HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", _I)

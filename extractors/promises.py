@@ -3,7 +3,9 @@
 The patterns live in ``promises.toml`` next to this module. A promise is
 ``{code, text, params, source}`` where ``text`` is the wording exactly as found, plus
 ``scope: "platform"`` when it stands in the shop's site-wide service list (the footer of
-every JD page says 货到付款 and 正品行货) and ``note`` when a date could not be resolved.
+every JD page says 货到付款 and 正品行货) and ``note`` when a date could not be resolved or
+its year was read from its weekday. A ship-by wording (付款后15天内发货, 12月20日前发货) is
+``ship_within``, or ``presale`` where 预售/定金/尾款/预订 stands within 300 characters.
 
 Speed: the text is lower-cased and scanned once, in Rust (``ahocorasick_rs``), for every
 pattern's trigger words (``near`` in the TOML); each pattern then runs only on the stretches
@@ -16,6 +18,7 @@ line break. About 4 ms on a 1.7 MB page, linear on any input.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
@@ -40,15 +43,22 @@ CODES = (
 _NEGATION = re.compile(
     r"(?:不|非|无|無|没有|不支持|不提供|不参与|暂不|不享|不可|超过|超出|已过|过了)\s*$|"
     r"\b(?:no|not|non|without|excludes?|kein(?:e[nrs]?)?|ohne|nicht|pas\s+de|sans|aucune?|"
-    r"senza|sin|bez|brak|без|нет|не)"
+    r"senza|sin|bez|brak|nie|без|нет|не|geen|niet|zonder|sem|não|nao|không|chưa)"
     r"[- ]+(?:\w+[- ]+){0,2}$")
 #: a negation right after the wording: 7天无理由退货（不支持）, "Free returns not available"
 _NEGATED_AFTER = re.compile(
     r"[\s:：(（]*(?:(?:不支持|暂不支持|不可用|不提供|不参与)(?=$|[\s,，。;；)）])|"
     r"(?:is\s+|are\s+)?(?:not\s+(?:available|accepted|eligible|offered|possible|supported)|"
     r"unavailable)\b|non\s+(?:disponible|accept[ée]e?s?|propos[ée]e?s?)|indisponible|"
-    r"ausgeschlossen|nicht\s+(?:möglich|verfügbar|angeboten)|non\s+disponibile|"
-    r"no\s+disponible|niedostępn|недоступн|не\s+доступн)")
+    r"ausgeschlossen|nicht\s+(?:möglich|verfügbar|angeboten)|non\s+(?:è\s+)?disponibile|"
+    r"non\s+(?:previst|ammess|consentit)|no\s+(?:disponible|aplica|admite)|"
+    r"niet\s+(?:mogelijk|beschikbaar|van\s+toepassing)|não\s+(?:disponível|aceit|se\s+aplica)|"
+    r"indisponível|niedostępn|niemożliw|nie\s+dotyczy|недоступ(?:ен|н)|не\s+доступ(?:ен|н)|"
+    r"невозмож(?:ен|н)|не\s+(?:предусмотрен|принима|возвраща)|"
+    r"không\s+(?:áp\s+dụng|hỗ\s+trợ|được)|対象外|(?:は|が)\s*(?:ご)?(?:利用|対応)?(?:でき|いただけ)ません|"
+    r"(?:は|が)\s*不可|불가|제외|"
+    # a spec row answered no: "Envío gratis: No", "Kostenloser Versand: nein"
+    r"(?:no|nein|non|nee|não|nie|нет)(?=\s*(?:$|\x00|[.,;])))")
 #: headings of a site-wide service directory (a shop footer), two of them near a promise
 _PLATFORM = re.compile(
     r"购物指南|配送方式|支付方式|售后服务|特色服务|帮助中心|新手上路|关于我们|联系我们|商家服务|"
@@ -62,6 +72,7 @@ _PAYERS = {
     "kunde": "buyer", "acheteur": "buyer", "client": "buyer", "买家": "buyer", "顾客": "buyer",
     "seller": "seller", "sellers": "seller", "verkäufer": "seller", "vendeur": "seller",
     "卖家": "seller", "商家": "seller", "free": "free", "免费": "free", "gratis": "free",
+    "grátis": "free", "gratuita": "free", "gratuito": "free", "miễn phí": "free",
 }
 _PAYER_STEMS = (("kostenlos", "free"), ("gratuit", "free"), ("offert", "free"),
                 ("sans frais", "free"))
@@ -69,10 +80,14 @@ _CURRENCIES = {
     "¥": "CNY", "￥": "CNY", "元": "CNY", "块": "CNY", "rmb": "CNY", "$": "USD", "us$": "USD",
     "us $": "USD", "usd": "USD", "c$": "CAD", "ca$": "CAD", "a$": "AUD", "au$": "AUD",
     "hk$": "HKD", "nz$": "NZD", "€": "EUR", "eur": "EUR", "euro": "EUR", "euros": "EUR",
-    "£": "GBP", "gbp": "GBP", "chf": "CHF",
+    "£": "GBP", "gbp": "GBP", "chf": "CHF", "r$": "BRL", "brl": "BRL", "rm": "MYR",
+    "myr": "MYR", "₹": "INR", "rs.": "INR", "rs": "INR", "inr": "INR", "zł": "PLN",
+    "pln": "PLN", "₽": "RUB", "руб": "RUB", "руб.": "RUB", "₫": "VND", "đ": "VND",
+    "vnđ": "VND", "vnd": "VND", "円": "JPY", "원": "KRW", "₩": "KRW", "kč": "CZK",
 }
-_SYMBOL = r"us\s?\$|au\$|a\$|ca\$|c\$|hk\$|nz\$|[¥￥$€£]"
-_CODE = r"元|块|€|eur(?:os?)?\b|£|\$|usd\b|gbp\b|chf\b"
+_SYMBOL = r"us\s?\$|au\$|a\$|ca\$|c\$|hk\$|nz\$|r\$|rm(?=\s?\d)|rs\.?(?=\s?\d)|[¥￥$€£₹₽₫₩]"
+_CODE = (r"元|块|円|원|€|eur(?:os?)?\b|£|\$|usd\b|gbp\b|chf\b|zł|pln\b|₽|руб\.?|₫|vnđ|đ(?!\w)|"
+         r"vnd\b|kč")
 _FIGURE = r"(?<![\d.,])\d+(?:[.,]\d{3})*(?:[.,]\d{1,2})?(?![\d])"
 #: a threshold amount, its currency before or after and optional (满39, ¥39, 39元)...
 AMOUNT = (rf"(?:(?P<cur{{k}}1>{_SYMBOL})\s*)?(?P<threshold{{k}}1>{_FIGURE})"
@@ -95,9 +110,16 @@ _NAMED_MACRO = re.compile(r"\{(AMOUNT|MONEY)(\d*)\}")
 #: named groups that are integers, and the unit some of them are turned into
 _SCALE = {"years": ("months", 12), "ship_days": ("hours", 24)}
 _INTS = {"days", "hours", "multiple", "months", "years", "ship_days", "business_days",
-         "exchange_days", "min_items"}
+         "exchange_days", "min_items", "percent", "both_days"}
+#: a group whose number is two params: "Returns & exchanges accepted within 30 days"
+_BOTH = {"both_days": ("days", "exchange_days")}
 _DATES = {"date", "date_from", "date_to", "day_to"}
-_KEYS = {"code", "re", "near", "params", "day_first", "starts_anywhere"}
+_KEYS = {"code", "re", "near", "params", "day_first", "starts_anywhere", "presale_near"}
+#: words of a presale page (预售, 定金 deposit, 尾款 balance); 非预售 is not one
+_PRESALE_MARKERS = ("预售", "預售", "定金", "尾款", "预订", "預訂")
+_NOT_PRESALE = ("非", "无", "無", "不是")
+#: how far from a ship-by wording (付款后15天内发货, 12月20日前发货) a marker makes it a presale
+_PRESALE_REACH = 300
 #: how far around a trigger its patterns are run (no wording is longer)
 _AROUND = 160
 
@@ -109,6 +131,7 @@ class _Pattern:
     params: tuple[tuple[str, Any], ...]
     day_first: bool
     starts_anywhere: bool = False
+    presale_near: bool = False
 
 
 @dataclass(frozen=True)
@@ -160,7 +183,7 @@ def scanner() -> _Scanner:
             anchors.setdefault(word, set()).add(len(out))
         out.append(_Pattern(item["code"], _compile(item["re"]),
                             tuple(item.get("params", {}).items()), item.get("day_first", False),
-                            item.get("starts_anywhere", False)))
+                            item.get("starts_anywhere", False), item.get("presale_near", False)))
     words = tuple(anchors)
     automaton = ahocorasick_rs.AhoCorasick(list(words)) if ahocorasick_rs else None
     return _Scanner(tuple(out), words, tuple(frozenset(anchors[w]) for w in words), automaton)
@@ -215,7 +238,8 @@ def _params(pattern: _Pattern, match: re.Match[str], captured_at: Any
             if value is None or value <= 0 or value > 10000:
                 return None
             key, factor = _SCALE.get(base, (base, 1))
-            params[key] = value * factor
+            for name_ in _BOTH.get(base, (key,)):
+                params[name_] = value * factor
     if "threshold" in params:
         params["currency"] = currency or ("CNY" if _CJK.search(match[0]) else None)
     notes: list[str] = []
@@ -235,6 +259,37 @@ def _negated(low: str, start: int, end: int) -> bool:
     if _NEGATION.search(low, max(0, start - 20), start):
         return True
     return bool(_NEGATED_AFTER.match(low, end, end + 24))
+
+
+def _presale_markers(low: str) -> list[int]:
+    """Where the text says 预售/定金/尾款/预订 (not 非预售), in order."""
+    found = []
+    for word in _PRESALE_MARKERS:
+        at = low.find(word)
+        while at >= 0:
+            if not any(at >= len(no) and low.startswith(no, at - len(no)) for no in _NOT_PRESALE):
+                found.append(at)
+            at = low.find(word, at + 1)
+    return sorted(found)
+
+
+def _near(positions: list[int], start: int, end: int, reach: int) -> bool:
+    i = bisect_left(positions, start - reach)
+    return i < len(positions) and positions[i] <= end + reach
+
+
+def _says_hours(match: re.Match[str]) -> bool:
+    """48小时内发货: a presale page's in-stock variant, never its presale."""
+    return any(v for k, v in match.groupdict().items() if k.startswith("hours"))
+
+
+def _as_presale(params: dict[str, Any]) -> dict[str, Any]:
+    """A ship-by promise read as a presale's: N天内发货 → {days: N}, 12月20日前 → {date_to}."""
+    if "hours" not in params:
+        return params
+    params = dict(params)
+    params["days"] = params.pop("hours") // 24
+    return params
 
 
 def _platform(low: str, start: int, end: int) -> bool:
@@ -306,31 +361,44 @@ def find_promises(text: str, source: str = "page", *,
     matches.sort()
     out: list[dict[str, Any]] = []
     seen: set[tuple[str, str, str]] = set()
-    shown: set[tuple[int, str]] = set()  # (pattern, wording) already given as a promise
-    cache: dict[tuple[int, str], tuple[dict[str, Any], list[str]] | None] = {}
+    shown: set[tuple[int, str, str]] = set()  # (pattern, wording, code) already given
+    cache: dict[tuple[int, str, str], tuple[dict[str, Any], list[str]] | None] = {}
     reach: dict[str, int] = {}  # per code, the furthest end of a match kept
+    markers: list[int] | None = None  # where 预售/定金/尾款 stand, looked up once if needed
     for s, neg_len, i, m in matches:
         pattern = scan.patterns[i]
         e = s - neg_len
-        if s < reach.get(pattern.code, -1):
+        # ship-by wordings that may be a presale's overlap the presale ones (1月31号发货
+        # inside 1月25号-1月31号发货)
+        family = "presale" if pattern.presale_near else pattern.code
+        if s < reach.get(family, -1):
             continue  # overlaps a longer or earlier match of its code
-        reach[pattern.code] = e
-        key = (i, m[0])
+        reach[family] = e
+        code = pattern.code
+        if pattern.presale_near and not _says_hours(m):
+            if markers is None:
+                markers = _presale_markers(low)
+            if _near(markers, s, e, _PRESALE_REACH):
+                code = "presale"
+        key = (i, m[0], code)
         if key in shown or _negated(low, s, e):
             continue  # a repeat (the carousel's 2,500 "Free shipping") or negated
         if key not in cache:
-            cache[key] = _params(pattern, m, captured_at)
+            got = _params(pattern, m, captured_at)
+            if got is not None and code != pattern.code:  # a ship-by wording, a presale's here
+                got = (_as_presale(got[0]), got[1])
+            cache[key] = got
         got = cache[key]
         if got is None:
             continue
         params, notes = got
         wording = text[s:e].strip()
-        dedupe = (pattern.code, repr(sorted(params.items())), wording)
+        dedupe = (code, repr(sorted(params.items())), wording)
         shown.add(key)
         if dedupe in seen:
             continue
         seen.add(dedupe)
-        promise: dict[str, Any] = {"code": pattern.code, "text": wording, "params": params,
+        promise: dict[str, Any] = {"code": code, "text": wording, "params": params,
                                    "source": source}
         if _platform(low, s, e):
             promise["scope"] = "platform"
@@ -348,8 +416,11 @@ def resolve(promises: list[dict[str, Any]], captured_at: datetime | date | str |
         return promises
     out = []
     for p in promises:
-        again = [q for q in find_promises(p.get("text") or "", p.get("source", "page"),
-                                          captured_at=captured_at) if q["code"] == p["code"]]
+        read = find_promises(p.get("text") or "", p.get("source", "page"), captured_at=captured_at)
+        again = [q for q in read if q["code"] == p["code"]]
+        if not again and p["code"] == "presale":  # a ship-by wording a marker made a presale
+            again = [{**q, "params": _as_presale(q["params"])}
+                     for q in read if q["code"] == "ship_within"]
         if again:
             fresh = {k: v for k, v in p.items() if k != "note"}
             fresh["params"] = again[0]["params"]

@@ -31,9 +31,10 @@ from typing import Any
 
 from lxml import etree
 
+from . import blocks
 from . import price_words as words
 from .fields import Candidate
-from .html import BLOCK, SKIP, clean, is_element, page_lang, tag_of
+from .html import BLOCK, clean, is_element, page_lang, tag_of
 from .money import SIGN_CHARS, WORD_SIGNS_AFTER, Money, iter_prices, to_decimal
 from .page_text import PageText, classes, read_text
 
@@ -66,12 +67,12 @@ _NOT_LETTERS = re.compile(r"[^\W\d_]{5}")
 _CLAUSE_END = re.compile(r".*[。！？；|•·\n]", re.S)
 _LABEL_END = re.compile(r"[:：]\s*$")
 _WORD = re.compile(r"[^\W\d_]")
-_DISCOUNT_ONLY = re.compile(r"\s*(?:[-−]\s*\d{1,2}\s*%)?\s*")  # nothing, or "-50%"
+# nothing, or a discount: "-50%", "56% off", "(-31 %)", "-31% Rabatt"
+_DISCOUNT_ONLY = re.compile(r"\s*(?:\(?[-−]?\s*\d{1,2}\s*%\s*(?:off|rabatt|de réduction|"
+                            r"di sconto|de descuento|скидка|折)?\)?)?\s*", re.I)
 _CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
 _IMAGE_HREF = re.compile(r"\.(?:jpe?g|png|gif|webp|avif)(?:[?#].*)?$", re.I)
-_DIALOG_ROLES = {"dialog", "alertdialog"}
 _HEADINGS = {"h2", "h3", "h4", "h5"}
-_CHROME = {"nav", "footer", "header"}
 
 
 @dataclass
@@ -117,6 +118,7 @@ class _Reader:
         self.visited: set[etree._Element] = set()
         self.boxes: set[etree._Element] = set()
         self.skipped: list[tuple[int, int]] = []
+        self.others: list[tuple[int, int]] = []  # of them, blocks of other products
 
     def read(self, el: etree._Element, limit: int = 80) -> str | None:
         key = (el, limit)
@@ -156,7 +158,10 @@ class _Reader:
             self.boxes.add(box)
             where = self.where(box)
             if where.block is not None:
-                self.skipped.append(page.span(where.block))
+                span = page.span(where.block)
+                self.skipped.append(span)
+                if blocks.other_products(where.block) or self.is_headed(where.block):
+                    self.others.append(span)  # named or headed so: not a bare link
                 continue
             if not where.skip:
                 seen.extend(self.read_box(box, text, where, pos))
@@ -186,9 +191,7 @@ class _Reader:
         while el is not None:
             tag = tag_of(el)
             style = el.get("style") or ""
-            if tag in SKIP or tag in ("title", "option", "textarea") or \
-                    el.get("hidden") is not None or (tag == "dialog" and el.get("open") is None) \
-                    or (style and words.HIDDEN_STYLE.search(style)):
+            if blocks.hidden(el):
                 w.skip = True
                 return w
             if tag in ("body", "html"):
@@ -206,12 +209,12 @@ class _Reader:
                     return w
                 if words.EXCL_VAT_CLASS.search(cls):
                     w.kind = "excl"
+                elif words.MEMBER_CLASS.search(cls):
+                    w.kind = "member"  # JD's p-price-plus, svip-price, member-price
             if depth <= 2 and words.PRICE_CLASS.search(cls):
                 w.priceish = True
             if not own:
-                if (el.get("role") or "").lower() in _DIALOG_ROLES or \
-                        (el.get("aria-modal") or "").lower() == "true" or \
-                        words.MODAL_CLASS.search(cls):
+                if blocks.dialog(el):
                     w.skip = True
                     return w
                 if depth <= 4 and variant is None and words.VARIANT_CLASS.search(cls) and \
@@ -232,7 +235,7 @@ class _Reader:
         """The block of other products (or page chrome) that ``el`` starts, if any."""
         if tag == "a" and depth <= 5 and _real_link(el):
             return self.tiles_of(el)
-        if tag in _CHROME or words.ELSEWHERE_CLASS.search(cls) or self.is_headed(el):
+        if blocks.chrome(el) or blocks.other_products(el) or self.is_headed(el):
             return el
         if 1 <= depth <= 4 and self.is_card(el, box):
             return self.tiles_of(el)
@@ -248,8 +251,7 @@ class _Reader:
             if el is None or el in self.own or tag_of(el) in ("body", "html") or \
                     words.BUY_BOX_CLASS.search(classes(el)):
                 break
-            if tag_of(el) in _CHROME or words.ELSEWHERE_CLASS.search(
-                    classes(el)) or self.is_headed(el):
+            if blocks.chrome(el) or blocks.other_products(el) or self.is_headed(el):
                 widest = el
             el = el.getparent()
         return widest
@@ -261,8 +263,9 @@ class _Reader:
             if tile is None:
                 break
             parent = tile.getparent()
-            if parent is None or parent in self.own or tag_of(parent) in ("body", "html"):
-                break
+            if parent is None or parent in self.own or tag_of(parent) in ("body", "html") \
+                    or words.BUY_BOX_CLASS.search(classes(parent)):
+                break  # (the buy box's rows are no tiles)
             kind = (tile.get("class") or "").split()[:1]
             alike = (c for c in parent.iterchildren(tile.tag)
                      if (c.get("class") or "").split()[:1] == kind)
@@ -282,7 +285,7 @@ class _Reader:
                 heads.append(prev)
             headed = any(
                 (tag_of(h) in _HEADINGS or (h.get("class") or "").strip() == "mt")
-                and words.ELSEWHERE_HEADING.search((self.read(h, 120) or "")[:60])
+                and blocks.heads_other_products((self.read(h, 120) or "")[:60])
                 for h in heads)
             self.headed[block] = headed
         return headed
@@ -389,10 +392,22 @@ class _Reader:
         return "" if not lead or self.prices(lead) else lead + " "
 
     def trail(self, box: etree._Element) -> str:
-        """Words just after the box, up to the next amount."""
-        tail = clean(box.tail)
+        """Words just after the box, up to the next amount; those after its inline
+        parent when the box ends it (``<span class="a-price"><span>$22.99</span></span>
+        with Prime``)."""
+        el: Any = box
+        for _ in range(2):
+            nxt = el.getnext()
+            while nxt is not None and not is_element(nxt):
+                nxt = nxt.getnext()
+            parent = el.getparent()
+            if clean(el.tail) or nxt is not None or parent is None or \
+                    tag_of(parent) in BLOCK or tag_of(parent) in ("body", "html"):
+                break
+            el = parent
+        tail = clean(el.tail)
         if not tail:
-            nxt = box.getnext()
+            nxt = el.getnext()
             while nxt is not None and not is_element(nxt):
                 nxt = nxt.getnext()
             tail = (self.read(nxt, 60) or "") if nxt is not None else ""
@@ -447,8 +462,7 @@ def _alike(el: etree._Element) -> list[etree._Element]:
 
 def _selected(el: etree._Element) -> bool:
     """A variant marked as chosen, or the only one shown of several (the others hidden)."""
-    if all(c.get("hidden") is not None or words.HIDDEN_STYLE.search(c.get("style") or "")
-           for c in _alike(el)):
+    if all(blocks.hidden(c) for c in _alike(el)):
         return True
     for node in (el, *islice(el.iterancestors(), 2)):
         if any((node.get(a) or "").lower() == "true"
@@ -507,9 +521,19 @@ def _kind(money: Money, before: str, after: str, where_kind: str) -> str | None:
         return None
     if words.EXCL_VAT.search(clause) or words.EXCL_VAT_AFTER.match(after):
         return "excl"
-    if words.MEMBER.search(clause) or words.MEMBER.search(after[:30]):
-        return "member"  # "57 990 ₽ c Ozon Картой", "PLUS会员价 ¥5899"
+    if (words.MEMBER.search(clause) or words.MEMBER.search(after[:30])) and \
+            not words.NOT_MEMBER.search(clause) and not words.NOT_MEMBER.search(after[:30]):
+        return "member"  # "57 990 ₽ c Ozon Картой", "PLUS会员价 ¥5899", "with Prime"
+    if where_kind == "member" and (words.NOT_MEMBER.search(clause) or
+                                   words.NOT_MEMBER.search(after[:30])):
+        return "price"
     return where_kind
+
+
+def _plain_only(label: str) -> bool:
+    """A plain price label and no other word: 价格, 京东价, "Price:", not "Total price"."""
+    m = words.PLAIN.search(label)
+    return m is not None and not _WORD.search(label[:m.start()] + " " + label[m.end():])
 
 
 def _adjacent(found: list[PriceSeen], text: str) -> None:
@@ -540,7 +564,7 @@ def _side_by_side(seen: list[PriceSeen], read: Any, prices: Any) -> None:
     </span> <span>€45.00</span>``): read together as their parent's text."""
     by_parent: dict[Any, list[PriceSeen]] = {}
     for p in seen:
-        if p.box is not None and tag_of(p.box) not in BLOCK and p.box.getparent() is not None:
+        if p.box is not None and p.box.getparent() is not None:
             by_parent.setdefault(p.box.getparent(), []).append(p)
     for parent, found in by_parent.items():
         if len(found) != 2 or found[0].box is found[1].box:
@@ -548,6 +572,10 @@ def _side_by_side(seen: list[PriceSeen], read: Any, prices: Any) -> None:
         text = read(parent, 120)
         if text is None or len(prices(text)) != 2:
             continue
+        if any(tag_of(p.box) in BLOCK for p in found) and _WORD.search(
+                _DISCOUNT_ONLY.sub("", text.replace(found[0].text, "").replace(
+                    found[1].text, ""))):
+            continue  # two lines of their own: side by side only with nothing else
         found.sort(key=lambda p: text.find(p.text))
         _adjacent(found, text)
 
@@ -565,6 +593,7 @@ def displayed_prices(tree: etree._Element, currency: str | None,
     if title_el is not None and not any(not p.struck for p in seen):
         seen += reader.unsigned(title_el, anchor)
     _side_by_side(seen, reader.read, reader.prices)
+    blocks.note_passed_over(tree, page.text, reader.others)  # for the promises
     return seen, (anchor if title_el is not None else None)
 
 
@@ -575,17 +604,25 @@ def price_candidates(tree: etree._Element, currency: str | None,
     if not seen:
         return []
     live = [p for p in seen if not p.struck]
+    members: list[PriceSeen] = []
+    regular: set[int] = set()
     if any(p.kind not in ("excl", "member") for p in live):
         # before VAT, or for members only: not the price when another one is shown
+        members = [p for p in seen if p.kind == "member" and not p.struck]
         seen = [p for p in seen if p.kind not in ("excl", "member")]
+        if members and not any(not words.ORIGINAL.search(p.label) for p in seen
+                               if not p.struck):
+            # beside a member price, "Regular price" / обычная цена is what everyone pays
+            regular = {id(p) for p in seen if not p.struck and words.REGULAR.search(p.label)}
     promo = [p.money for p in live if not p.mention and (
         words.PROMO.search(p.label) or words.FINAL.search(p.label))]
     scored: list[tuple[float, PriceSeen, str]] = []
     for p in seen:
         label = p.label
-        original = p.struck or bool(words.ORIGINAL.search(label)) or (
-            # 价格 ¥3299 above 促销价 ¥2999: the plain label names the price before it
-            bool(words.PLAIN.search(label)) and not words.PROMO.search(label) and
+        original = p.struck or (bool(words.ORIGINAL.search(label)) and id(p) not in regular) or (
+            # 价格 ¥3299 above 促销价 ¥2999: the plain label names the price before it (a
+            # plain label alone: not "Total price" of a bundle)
+            _plain_only(label) and
             any(m.currency == p.money.currency and m.amount < p.money.amount for m in promo))
         role = "original" if original else ("range" if p.money.max_amount else "price")
         score = 1.0
@@ -617,4 +654,7 @@ def price_candidates(tree: etree._Element, currency: str | None,
         out.append(Candidate("original_price", p.money, STRATEGY, "original",
                              _short(p.label) or ("struck" if p.struck else None),
                              3.0 if rank == 0 else 0.5))
+    for p in members[:2]:  # kept in price_candidates with their label, never voted for
+        out.append(Candidate("price", p.money, STRATEGY, "member",
+                             _short(p.label) or "member", 1.0))
     return out

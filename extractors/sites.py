@@ -14,6 +14,13 @@ SITE_CODES: dict[str, str] = {
     "etsy.com": "etsy", "walmart.com": "walmart", "myshopify.com": "shopify",
     "rakuten.co.jp": "rakuten", "temu.com": "temu", "shein.com": "shein",
 }
+#: Site code -> the names the site gives itself in page titles ("…黑色-唯品会").
+SITE_NAMES: dict[str, tuple[str, ...]] = {
+    "taobao": ("淘宝", "淘宝网"), "tmall": ("天猫", "天猫tmall"), "jd": ("京东", "京东商城"),
+    "pinduoduo": ("拼多多",), "1688": ("阿里巴巴", "1688"), "vip": ("唯品会",),
+    "suning": ("苏宁易购", "苏宁"), "douyin": ("抖音", "抖音商城"), "kuaishou": ("快手",),
+    "xiaohongshu": ("小红书",), "dangdang": ("当当", "当当网"), "rakuten": ("楽天市場",),
+}
 _AMAZON_CURRENCY = {
     "com": "USD", "cn": "CNY", "co.jp": "JPY", "co.uk": "GBP", "de": "EUR", "fr": "EUR",
     "it": "EUR", "es": "EUR", "nl": "EUR", "ca": "CAD", "com.au": "AUD", "in": "INR",

@@ -36,6 +36,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from lxml import etree
 
+from . import blocks
 from .fields import Candidate
 from .html import clean, short_text
 from .vote import winner
@@ -125,11 +126,6 @@ _ID_CLASS = re.compile(
     r"(?:sku|ref|reference|referencia|riferimento|artikelnummer|artikelnr|artnr|"
     r"article-?number|item-?number|product-?code|style-?number)"
     r"(?:[-_]{0,2}(?:value|number|code|id|text|no|nr))?(?=$|\s)", re.I)
-#: Blocks of other products (recommendations, carousels, recently viewed), by class or id.
-_ELSEWHERE = re.compile(
-    r"(?:^|[\s_-])(?:rec|recs|reco|recommend\w*|related|similar|also|carousel|slider|swiper|"
-    r"guess|history|recent\w*|compare|bundle|accessor\w*|sponsored|upsell|cross-?sell)"
-    r"(?=$|[\s_-])|推荐|猜你", re.I)
 _WINDOW_INSIDE = 100
 _WINDOW_AFTER = 400
 _WINDOW_BEFORE = 120
@@ -261,13 +257,8 @@ def _elsewhere(el: etree._Element, attr: str | None) -> bool:
         for sib in (el.getprevious(), el.getnext()):
             if sib is not None and sib.get(attr) is not None:
                 return True
-    for n, anc in enumerate(el.iterancestors()):
-        if n >= 10:
-            break
-        names = f"{(anc.get('class') or '')[:300]} {(anc.get('id') or '')[:100]}"
-        if names != " " and _ELSEWHERE.search(names):
-            return True
-    return False
+    parent = el.getparent()
+    return parent is not None and blocks.in_other_products(parent, 9)
 
 
 def attribute_candidates(tree: etree._Element, title_el: Any = None) -> list[Candidate]:

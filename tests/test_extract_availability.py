@@ -600,3 +600,101 @@ def test_every_phrase_of_the_table_reads_as_its_own_name() -> None:
                 if statement is None or statement.name != name:
                     wrong.append((phrase, name, statement))
     assert not wrong
+
+
+# --- issue 12, round 2: pre-orders in the buy box, one option's stock ---------------------
+
+def _ld(name: str, currency: str = "EUR") -> str:
+    data = {"@context": "https://schema.org", "@type": "Product", "name": name,
+            "offers": {"@type": "Offer", "price": "19.99", "priceCurrency": currency,
+                       "availability": "https://schema.org/InStock"}}
+    return f'<script type="application/ld+json">{json.dumps(data)}</script>'
+
+
+def _shop(body: str, name: str, lang: str = "en", currency: str = "EUR") -> str:
+    return page(f'<header class="site-header"><a href="/">Shop</a></header><main>'
+                f'<div class="product-main">{body}</div></main>', _ld(name, currency), lang)
+
+
+@pytest.mark.parametrize("url,body,lang", [
+    ("https://www.amazon.it/dp/B0",
+     '<h1><span id="productTitle">Console X</span></h1><span class="a-price">469,99 €</span>'
+     '<div id="availability"><span>Disponibile dal 5 giugno 2025.</span></div>'
+     '<input type="submit" id="add-to-cart-button" value="Preordina ora">', "it-IT"),
+    ("https://www.amazon.de/dp/B0",
+     '<h1><span id="productTitle">Console X</span></h1><div class="a-price">24,00 €</div>'
+     '<div id="availability"><span>Erscheint am 12. März 2026</span></div>'
+     '<button>In den Einkaufswagen</button>', "de-DE"),
+    ("https://www.fnac.com/a1/w-4",
+     '<h1>Console X</h1><div class="f-priceBox-price">10,99 €</div>'
+     '<div class="f-buyBox-availability">Disponible le 23/10/2025</div>'
+     '<button class="f-buyBox-button">Ajouter au panier</button>', "fr-FR"),
+    ("https://www.fnac.com/a1/w-4", '<h1>Console X</h1><div class="price">10,99 €</div>'
+     '<button class="f-buyBox-button">Précommander</button>', "fr-FR"),
+    ("https://www.game.es/p/1", '<h1>Console X</h1><div class="buy--price">79,95 €</div>'
+     '<div class="buy--type">Reserva</div><button>Comprar</button>', "es-ES"),
+    ("https://www.pccomponentes.com/p", '<h1>Console X</h1><div class="price">79,95 €</div>'
+     '<div class="stock">Preventa</div><button>Comprar</button>', "es-ES"),
+    ("https://item.jd.com/1.html", '<div class="sku-name">Console X</div>'
+     '<div class="p-price">￥19999.00</div><div id="choose-btns"><a id="btn-reservation" '
+     'class="btn-special1" href="#none">立即预约</a></div>', "zh-CN"),
+    ("https://store.example/products/x", '<h1>Console X</h1><span class="price">$34.00</span>'
+     '<form action="/cart/add"><button type="submit" name="add">Pre-order</button></form>',
+     "en"),
+    ("https://shop.example/p", '<h1>Console X</h1><div class="price">$59.99</div>'
+     '<p class="stock">Available for pre-order</p><button>Add to cart</button>', "en"),
+])
+def test_a_pre_order_in_the_buy_box_beats_in_stock_markup(url: str, body: str, lang: str
+                                                          ) -> None:
+    assert availability(_shop(body, "Console X", lang), url) == "PreOrder"
+
+
+def test_pre_order_elsewhere_leaves_in_stock_markup() -> None:
+    body = ('<h1>Console X</h1><div class="price">$59.99</div><p class="stock">In stock</p>'
+            '<button>Add to cart</button><p><a href="/preorders">Pre-order games</a></p>')
+    assert availability(_shop(body, "Console X", currency="USD")) == "InStock"
+    assert availability(_shop(body.replace("In stock", "Livraison disponible le 12 mars"),
+                              "Console X", "fr")) == "InStock"
+
+
+@pytest.mark.parametrize("url,picker", [
+    # Zalando: a radio group of sizes, one says how many are left
+    ("https://www.zalando.de/p.html",
+     '<div role="radiogroup" aria-label="Größe"><div><input type="radio" id="s41">'
+     '<label for="s41"><span>41</span></label></div><div><input type="radio" id="s42">'
+     '<label for="s42"><span>42</span><span>Nur noch 2 verfügbar</span></label></div>'
+     '<div><input type="radio" id="s43"><label for="s43"><span>43</span></label></div></div>'),
+    # Shopify: labels in a fieldset
+    ("https://store.example/products/tee",
+     '<fieldset class="product-form__input"><legend>Size</legend>'
+     '<input type="radio" name="Size" value="S" checked><label>S</label>'
+     '<input type="radio" name="Size" value="M"><label>M <span class="low">Only 1 left</span>'
+     '</label><input type="radio" name="Size" value="L"><label>L</label></fieldset>'),
+    # a list of size buttons
+    ("https://shop.example/p",
+     '<ul class="sizes"><li class="size"><button>S</button></li><li class="size">'
+     '<button>M</button><span>Only 1 left</span></li><li class="size"><button>L</button></li>'
+     '</ul>'),
+    # Amazon's twister
+    ("https://www.amazon.com/dp/B0",
+     '<div id="variation_size_name"><ul class="a-unordered-list swatches">'
+     '<li class="swatchAvailable"><span>S</span></li><li class="swatchAvailable"><span>M</span>'
+     '<span class="a-size-mini">Only 1 left in stock.</span></li>'
+     '<li class="swatchAvailable"><span>L</span></li></ul></div>'),
+])
+def test_one_options_count_does_not_limit_the_product(url: str, picker: str) -> None:
+    body = f'<h1>Rain Jacket</h1><div class="price">80,00 €</div>{picker}' \
+           f'<button>Add to cart</button>'
+    rec = record(_shop(body, "Rain Jacket"), url)
+    assert (rec["availability"], rec["stock_count"]) == ("InStock", None)
+
+
+def test_the_product_level_count_still_limits() -> None:
+    sizes = ('<ul class="sizes"><li class="size"><button>S</button></li><li class="size">'
+             '<button>M</button></li></ul>')
+    for stock in ('<p class="stock">Only 3 left in stock</p>',
+                  '<fieldset class="variant-picker"><label>One size <span>Only 3 left</span>'
+                  '</label></fieldset>'):
+        rec = record(_shop(f'<h1>Rain Jacket</h1><div class="price">80,00 €</div>{sizes}'
+                           f'{stock}<button>Add to cart</button>', "Rain Jacket"))
+        assert (rec["availability"], rec["stock_count"]) == ("LimitedAvailability", 3)

@@ -58,3 +58,42 @@ def test_record_says_claims_are_candidates() -> None:
     record = extract_listing("<h1>顶级面霜</h1><p>美白</p>")
     assert record["claims"] and "candidates" in record["claims_note"]
     assert {c["where"] for c in record["claims"]} == {"title", "body"}
+
+
+def _every_line(text: str) -> list[tuple[str, set[str]]]:
+    """Every line, as if each held every trigger: what a full scan reads."""
+    from extractors import claims as claims_mod
+    return [(line, set(claims_mod._triggers())) for line in text.split("\n")]
+
+
+def test_triggers_lose_nothing_against_a_full_scan(monkeypatch) -> None:
+    """Only lines holding a term's trigger are read: on every corpus page and on odd
+    spellings (any case, thin and ideographic spaces), reading every line finds the same."""
+    from pathlib import Path
+
+    from extractors import claims as claims_mod
+    from extractors.decode import decode_html
+    from extractors.html import parse_page, visible_lines
+
+    pages = sorted((Path(__file__).parent / "corpus").rglob("*.html"))
+    texts = ["\n".join(visible_lines(parse_page(decode_html(p.read_bytes()).text)[0]))
+             for p in pages]
+    texts += ["NO.\u20091 in sales", "no\t1 choice", "TOP 1", "Top\u30001 品牌", "the\u00a0best",
+              "World's Best", "Weight Loss tea", "LOSE WEIGHT", "Anti-Ageing cream", "#1 pick",
+              "100 % 有效", "全网最低价 ſ", "İ the best", "number\u2002one"]
+    fast = [find_claims(t, "body", limit=200) for t in texts]
+    monkeypatch.setattr(claims_mod, "_lines_with_triggers", _every_line)
+    assert [find_claims(t, "body", limit=200) for t in texts] == fast
+    assert any(c["flags"] == ["absolute:NO.1"] for c in fast[-14])
+
+
+def test_a_regex_term_without_triggers_is_refused(monkeypatch) -> None:
+    from extractors import claims as claims_mod
+    monkeypatch.setattr(claims_mod, "load_toml", lambda name: {"term": [
+        {"re": r"\bbest\b", "kind": "absolute", "flag": "best"}]})
+    claims_mod.terms.cache_clear()
+    try:
+        with pytest.raises(ValueError, match="trigger"):
+            claims_mod.terms()
+    finally:
+        claims_mod.terms.cache_clear()

@@ -630,3 +630,203 @@ def test_dot_thousands_on_an_argentine_page() -> None:
 def test_coupon_price_beats_the_listed_price(body: str, price: str, original: str | None
                                              ) -> None:
     _check(_page(body), "https://item.taobao.com/item.htm?id=1", price, original)
+
+
+# -- issue 12, round 2: member prices, minor units, original prices, site names ---------
+
+_AMZ = ('<h1><span id="productTitle">Echo Dot (5th Gen)</span></h1>{}')
+
+
+def _amz_price(amount: str, words: str = "") -> str:
+    return (f'<div><span class="a-price"><span class="a-offscreen">{amount}</span></span>'
+            f'{words}</div>')
+
+
+@pytest.mark.parametrize("url,body,price", [
+    # Tmall: 88VIP到手价 before the 到手价 everyone pays
+    ("https://detail.tmall.com/item.htm?id=1",
+     '<h1>兰蔻小黑瓶精华 50ml</h1><div class="price-area"><div class="vip-price">'
+     '<span class="label">88VIP到手价</span><span>¥</span><span class="num">684</span></div>'
+     '<div class="normal-price"><span class="label">到手价</span><span>¥</span>'
+     '<span class="num">760</span></div></div>', "760 CNY"),
+    # JD: the PLUS price named only by its class (p-price-plus) and a badge picture
+    ("https://item.jd.com/1.html",
+     '<div class="sku-name">华为 Mate 60 Pro 12GB+512GB</div>'
+     '<div class="summary-price-plus"><span class="p-price-plus"><span class="price">'
+     '￥6899.00</span></span><img src="plus.png" alt="PLUS会员"></div>'
+     '<div class="summary-price"><div class="dt">京 东 价</div><div class="dd">'
+     '<span class="p-price"><span>￥</span><span class="price">6999.00</span></span></div></div>',
+     "6999.00 CNY"),
+    # Vipshop 超级VIP价, Suning 黑卡价, 会员专享
+    ("https://detail.vip.com/detail-1-2.html",
+     '<h1>耐克 Air Force 1 板鞋</h1><div class="svip-box"><span>超级VIP价</span>'
+     '<span>¥569</span></div><div class="sp-price-box"><span class="sp-price">¥599</span></div>',
+     "599 CNY"),
+    ("https://product.suning.com/1.html",
+     '<h1>美的空调 1.5匹</h1><div class="vip">黑卡价 ¥2799</div><div class="mainprice">易购价 ¥2899'
+     '</div>', "2899 CNY"),
+    ("https://shop.example.cn/p", '<h1>有机牛奶 12盒</h1><div class="vip">会员专享 ¥59.9</div>'
+     '<div class="price">¥69.9</div>', "69.9 CNY"),
+    # Amazon: "with Prime", "Prime Member Price", Precio Prime, mit Prime, プライム会員
+    ("https://www.amazon.com/dp/B0", _AMZ.format(
+        _amz_price("$22.99", " with Prime") + _amz_price("$49.99")), "49.99 USD"),
+    ("https://www.amazon.com/dp/B0", _AMZ.format(
+        '<div><span>Prime Member Price</span> ' + _amz_price("$22.99") + '</div>' +
+        _amz_price("$49.99")), "49.99 USD"),
+    ("https://www.amazon.es/dp/B0", _AMZ.format(
+        '<div><span>Precio Prime:</span> ' + _amz_price("19,99&nbsp;€") + '</div>' +
+        _amz_price("34,99&nbsp;€")), "34.99 EUR"),
+    ("https://www.amazon.de/dp/B0", _AMZ.format(
+        _amz_price("19,99&nbsp;€", " mit Prime") + _amz_price("34,99&nbsp;€")), "34.99 EUR"),
+    ("https://www.amazon.co.jp/dp/B0", _AMZ.format(
+        '<div>プライム会員限定価格 ' + _amz_price("￥3,980") + '</div>' + _amz_price("￥7,980")),
+     "7980 JPY"),
+    # Ozon: по карте / with Ozon Card beside обычная цена / without Ozon Card
+    ("https://www.ozon.ru/product/1",
+     '<h1>Пылесос Dyson V15</h1><div><span>57 990 ₽</span> <span>по карте</span></div>'
+     '<div><span>59 990 ₽</span> <span>обычная цена</span></div>', "59990 RUB"),
+    ("https://www.ozon.ru/product/1",
+     '<h1>Dyson V15 vacuum</h1><div><span>57 990 ₽</span> <span>with Ozon Card</span></div>'
+     '<div><span>59 990 ₽</span> <span>without Ozon Card</span></div>', "59990 RUB"),
+    # bol.com Select, IKEA Family (de, en: "Regular price" is then what everyone pays)
+    ("https://www.bol.com/nl/nl/p/1/",
+     '<h1>Philips Airfryer XXL</h1><div class="select-price"><span>Select-prijs</span> '
+     '<span>€ 189,99</span></div><div class="price-block"><span class="promo-price">€ 199,99'
+     '</span></div>', "199.99 EUR"),
+    ("https://www.ikea.com/de/de/p/1",
+     '<h1>BILLY Bücherregal, weiß</h1><div class="pip-price-package__family">'
+     '<span>IKEA Family Preis</span> <span>49,99 €</span></div>'
+     '<div class="pip-price-package"><span>59,99 €</span></div>', "59.99 EUR"),
+    ("https://www.ikea.com/us/en/p/1",
+     '<h1>BILLY Bookcase, white</h1><div class="family"><span>IKEA Family price</span> '
+     '<span>$59.99</span></div><div class="regular"><span>Regular price</span> '
+     '<span>$69.99</span></div>', "69.99 USD"),
+    # Club, Mitgliederpreis, prix membre, Walmart+
+    ("https://shop.example/p", '<h1>Espresso Beans 1 kg</h1><div>Club price $21.99</div>'
+     '<div class="price">$24.99</div>', "24.99 USD"),
+    ("https://shop.example.de/p", '<h1>Wanderschuh Alpin</h1><div>Mitgliederpreis 109,95 €'
+     '</div><div class="price">129,95 €</div>', "129.95 EUR"),
+    ("https://shop.example.fr/p", '<h1>Casque Sony</h1><div><span>Prix membre</span> '
+     '<span>329,99 €</span></div><div class="price">349,99 €</div>', "349.99 EUR"),
+    ("https://www.walmart.com/ip/1", '<h1>Ninja Air Fryer</h1><div><span>$79.00</span> '
+     '<span>with Walmart+</span></div><div><span class="price">$89.00</span></div>',
+     "89.00 USD"),
+])
+def test_member_club_and_card_prices_of_many_shops(url: str, body: str, price: str) -> None:
+    record = _check(_page(body), url, price)
+    members = [c for c in record["price_candidates"] if c["role"] == "member"]
+    assert members and all(Decimal(c["amount"]) != _money(price)[0] for c in members)
+
+
+def test_a_member_price_alone_is_the_price() -> None:
+    _check(_page('<h1>有机牛奶 12盒</h1><div class="price">会员价 ¥59.9</div>'),
+           "https://shop.example.cn/p", "59.9 CNY")
+
+
+_PDD = '<div class="goods-name-x">【2件装】加厚保暖卫衣男</div><div class="gp">{}</div>'
+
+
+@pytest.mark.parametrize("url,shown,state,price,original", [
+    # Pinduoduo rawData in fen: a state price exactly 100x a shown one puts all in yuan
+    ("https://mobile.yangkeduo.com/goods.html?goods_id=1", "<span>¥</span><span>89.90</span>",
+     'window.rawData = {"store":{"goods":{"goodsName":"卫衣","minGroupPrice":8990,'
+     '"marketPrice":12900}}};', "89.90 CNY", "129.00 CNY"),
+    ("https://mobile.yangkeduo.com/goods.html?goods_id=1",
+     "<span>¥69.90</span> <del>¥89.90</del>",
+     'window.rawData = {"store":{"goods":{"goodsName":"卫衣","marketPrice":8990}}};',
+     "69.90 CNY", "89.90 CNY"),
+    # a market price not shown, about 100x the price: never the original price
+    ("https://mobile.yangkeduo.com/goods.html?goods_id=1", "<span>¥</span><span>89.90</span>",
+     'window.rawData = {"store":{"goods":{"goodsName":"卫衣","groupPrice":"89.9",'
+     '"marketPrice":12900}}};', "89.90 CNY", None),
+    # a shop's state in cents beside the shown dollars
+    ("https://shop.example/p", '<span class="price">$129.99</span>',
+     'window.__INITIAL_STATE__ = {"product":{"name":"Desk Lamp","price":12999,'
+     '"listPrice":15999}};', "129.99 USD", "159.99 USD"),
+    # Shopee keeps 100,000ths of the dong
+    ("https://shopee.vn/p-i.1.2", '<div class="pmmxKx">₫299.000</div>',
+     'window.__STATE__ = {"item":{"name":"Tai nghe","price":29900000000,'
+     '"originalPrice":43500000000}};', "299000 VND", "435000 VND"),
+])
+def test_state_amounts_in_the_minor_unit(url: str, shown: str, state: str, price: str,
+                                         original: str | None) -> None:
+    html = _page(_PDD.format(shown), head=f"<script>{state}</script>")
+    _check(html, url, price, original)
+
+
+@pytest.mark.parametrize("url,body,price,original", [
+    # Flipkart: two lines of their own, the struck one styled by an obfuscated class
+    ("https://www.flipkart.com/p/itm1",
+     '<h1><span class="B_NuCI">boAt Rockerz 450</span></h1><div class="_25b18c">'
+     '<div class="_30jeq3 _16Jk6d">₹1,299</div><div class="_3I9_wc _2p6lqe">₹<!-- -->2,990'
+     '</div><div class="_3Ay6Sb _31Dcoz"><span>56% off</span></div></div>',
+     "1299 INR", "2990 INR"),
+    # Shopee: the sign and the amount in separate elements, struck by class
+    ("https://shopee.vn/p-i.1.2",
+     '<h1>Tai nghe Bluetooth</h1><div class="flex items-center"><div class="Y3DvsN '
+     'line-through">₫<span>435.000</span></div><div class="IZPeQz"><span>₫</span>299.000'
+     '</div><div class="o6dk6f">-31%</div></div>', "299000 VND", "435000 VND"),
+    # Lazada: pdp-price_type_deleted
+    ("https://www.lazada.vn/products/i1.html",
+     '<h1 class="pdp-mod-product-badge-title">Tai nghe Bluetooth</h1>'
+     '<div class="pdp-product-price"><span class="pdp-price pdp-price_type_normal">₫299.000'
+     '</span><div class="origin-block"><span class="pdp-price pdp-price_type_deleted">'
+     '₫435.000</span><span class="pdp-product-price__discount">-31%</span></div></div>',
+     "299000 VND", "435000 VND"),
+    # a bundle's "Total price" beside a deal price is no original price
+    ("https://www.amazon.com/dp/B0",
+     '<h1><span id="productTitle">Kindle Paperwhite</span></h1><div><span>Deal Price:</span> '
+     '<span class="a-price"><span class="a-offscreen">$119.99</span></span></div>'
+     '<div><h2>Buy it with</h2><div>Total price: <span>$149.98</span></div></div>',
+     "119.99 USD", None),
+    # nor an instalment total, nor a PLUS price under 价格
+    ("https://www.bestbuy.com/site/1.p",
+     '<h1>MacBook Air 13"</h1><div class="priceView-customer-price"><span>$999.99</span></div>'
+     '<div class="financing">$41.67/mo. for 24 months, $1,000.08 total</div>',
+     "999.99 USD", None),
+    ("https://item.jd.com/1.html",
+     '<div class="sku-name">洗衣机 10公斤</div><div class="p-price">促销价 ￥1999.00</div>'
+     '<div>价格 ￥1899.00 PLUS</div>', "1999.00 CNY", None),
+])
+def test_only_struck_or_labelled_amounts_are_the_original(url: str, body: str, price: str,
+                                                          original: str | None) -> None:
+    _check(_page(body), url, price, original)
+
+
+@pytest.mark.parametrize("url,head,body,title", [
+    ("https://detail.vip.com/detail-1-2.html",
+     '<title>耐克 Air Force 1 板鞋 CW4555-002 黑色-唯品会</title>'
+     '<meta property="og:title" content="耐克 Air Force 1 板鞋 CW4555-002 黑色-唯品会">',
+     '<div class="sp-price">¥599</div>', "耐克 Air Force 1 板鞋 CW4555-002 黑色"),
+    ("http://product.dangdang.com/29123456.html",
+     '<meta property="og:title" content="三体（全三册） – Dangdang">',
+     '<div class="price">¥93.00</div>', "三体（全三册）"),
+    ("https://www.bol.com/nl/nl/p/philips/9300000/",
+     '<meta property="og:title" content="Philips Airfryer XXL HD9650/90 | bol.com">',
+     '<div class="price">€ 199,99</div>', "Philips Airfryer XXL HD9650/90"),
+    ("https://merino.example/products/x",
+     '<meta property="og:site_name" content="Woolly Co">'
+     '<meta property="og:title" content="Merino Crew Neck – Woolly Co">',
+     '<p class="price">$89.00</p>', "Merino Crew Neck"),
+    ("https://www.zalando.de/p.html", '<meta property="og:site_name" content="Zalando">',
+     '<h1>Nike Air Max 90 | Zalando</h1><p>149,95 €</p>', "Nike Air Max 90"),
+    # a last part that only starts with the site's name stays
+    ("https://www.apple.com/shop/p", '<meta property="og:title" content="iPhone Case - Apple '
+     'Green">', '<p class="price">$12.00</p>', "iPhone Case - Apple Green"),
+    ("https://www.nike.com/t/1", "", '<h1>Nike - Air Max 90</h1><p>$130.00</p>',
+     "Nike - Air Max 90"),
+])
+def test_the_site_name_is_no_part_of_the_title(url: str, head: str, body: str, title: str
+                                               ) -> None:
+    record = extract_listing(_page(body, head=head), url)
+    assert record["title"] == title
+
+
+def test_a_card_price_in_the_biggest_font_is_still_no_price() -> None:
+    html = _page('<h1>Пылесос Dyson V15</h1><div class="price-card"><span>57 990 ₽</span>'
+                 '<span>с Ozon Картой</span></div><div class="price-plain"><span>59 990 ₽</span>'
+                 '<span>без Ozon Карты</span></div>')
+    hints = [{"text": "57 990 ₽", "font_px": 32, "y": 300, "struck": False},
+             {"text": "59 990 ₽", "font_px": 16, "y": 340, "struck": False}]
+    record = extract_listing(html, "https://www.ozon.ru/product/1", hints=hints)
+    assert _money(record["price"]) == _money("59990 RUB"), record["price_candidates"]

@@ -81,8 +81,11 @@ def capture(env: Env, urls: tuple[str, ...], kind: str, as_json: bool, allow_fil
 @click.option("--url", help="The address the pages were saved from (for site profiles, links); "
                             "default: each page's canonical link or og:url.")
 @click.option("--kind", type=click.Choice(("listing", "chat")), default="listing", show_default=True)
-@click.option("--captured-at", help="Chats: when the page was saved (RFC 3339), for 今天/昨天 "
-                                    "(default: the file's modification time).")
+@click.option("--captured-at", metavar="ISO",
+              help="When the page was shown (RFC 3339). Chats: for 今天/昨天 (default: the "
+                   "file's modification time). Listings: the year of promise dates such as "
+                   "'Arrives by Thu, Dec 4' (default: none, a saved page's date is unknown; "
+                   "such dates stay --MM-DD unless a weekday dates them).")
 @click.option("--timezone", help="Chats: the time zone the page showed times in "
                                  "(default: browser.timezone).")
 @click.option("--json", "as_json", is_flag=True, help="One JSON record per file, in input order.")

@@ -41,6 +41,7 @@ def snapshot_text(snapshot_id: str, manifest: dict[str, Any], record: dict[str, 
     if tls:
         lines.append(f"tls        {tls.get('protocol')}  {tls.get('subject')}  issued by {tls.get('issuer')}")
     lines.append(f"title      {(record or {}).get('title') or manifest.get('title') or '-'}")
+    anomalies = (record or {}).get("anomalies")
     if (record or {}).get("kind") == "chat":
         from agent.cli.chatview import chat_lines
 
@@ -54,6 +55,7 @@ def snapshot_text(snapshot_id: str, manifest: dict[str, Any], record: dict[str, 
         lines.append(f"promise    {promise.get('code')}: {promise.get('text')}")
     for claim in (record or {}).get("claims") or []:
         lines.append(f"claim      {', '.join(claim.get('flags') or [])}: {claim.get('text')}")
+    lines += anomaly_lines(anomalies)
     for warning in manifest.get("warnings") or []:
         lines.append(f"warning    {warning}")
     lines.append("artifacts")
@@ -91,9 +93,20 @@ def record_text(source: str, record: dict[str, Any]) -> str:
         lines.append(f"promise    {promise.get('code')}: {promise.get('text')}")
     for claim in record.get("claims") or []:
         lines.append(f"claim      {', '.join(claim.get('flags') or [])}: {claim.get('text')}")
+    lines += anomaly_lines(record.get("anomalies"))
     for warning in record.get("warnings") or []:
         lines.append(f"warning    {warning}")
     return "\n".join(lines)
+
+
+def anomaly_lines(anomalies: Any) -> list[str]:
+    """One line per anomaly: severity, code and its text (a candidate, not a verdict)."""
+    lines = []
+    for item in anomalies if isinstance(anomalies, list) else []:
+        text = item.get("text") or {}
+        lines.append(f"anomaly    {item.get('severity')} {item.get('code')}: "
+                     f"{text.get('zh') or ''} {text.get('en') or ''}".rstrip())
+    return lines
 
 
 def summary_line(summary: dict[str, Any]) -> str:
