@@ -88,12 +88,14 @@ def _canonical(items: list) -> str:
     return json.dumps(canon(_compact_rdfa(items)), sort_keys=True)
 
 
-@pytest.mark.parametrize("page", RDFA_PAGES + [
+# Not named ``page``: that is pytest-playwright's fixture, and a parametrize of that name
+# makes pytest regroup the browser tests into the middle of the run.
+@pytest.mark.parametrize("html", RDFA_PAGES + [
     p.read_text(encoding="utf-8") for p in sorted(CORPUS.rglob("*.html"))
     if b"typeof=" in p.read_bytes() and b"charset=gb" not in p.read_bytes().lower()])
-def test_rdfa_of_the_cut_page_is_the_whole_pages(page: str) -> None:
-    tree, _ = parse_page(page)
-    whole = extruct.extract(page, base_url="https://shop.example/", syntaxes=["rdfa"],
+def test_rdfa_of_the_cut_page_is_the_whole_pages(html: str) -> None:
+    tree, _ = parse_page(html)
+    whole = extruct.extract(html, base_url="https://shop.example/", syntaxes=["rdfa"],
                             uniform=True)["rdfa"]
     cut = rdfa_markup(tree)
     part = extruct.extract(cut, base_url="https://shop.example/", syntaxes=["rdfa"],
