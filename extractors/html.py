@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import weakref
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from itertools import accumulate
 from typing import Any
@@ -166,7 +166,7 @@ def element_text(el: Any) -> str:
     """
     if not is_element(el):
         return ""
-    return clean("".join(_walk(el)).replace("\n", " "))
+    return clean("".join(walk_text(el)).replace("\n", " "))
 
 
 def short_text(el: Any, limit: int) -> str | None:
@@ -177,7 +177,7 @@ def short_text(el: Any, limit: int) -> str | None:
     """
     if not is_element(el):
         return ""
-    parts = _walk(el, limit)
+    parts = walk_text(el, limit)
     if parts is None:
         return None
     text = clean("".join(parts).replace("\n", " "))
@@ -217,11 +217,15 @@ def events(root: etree._Element) -> Iterator[tuple[str, Any, str]]:
             yield "end", el, tag
 
 
-def _walk(root: etree._Element, limit: int | None = None) -> list[str] | None:
+def walk_text(root: etree._Element, limit: int | None = None, *,
+          mark: Callable[[Any, str, str, list[str]], str] | None = None,
+          flat: bool = False) -> list[str] | None:
     """Text pieces of ``root`` in order, block elements as newlines.
 
     With ``limit``, None as soon as far more raw text than ``limit`` characters (or a
-    subtree far too big for that much text) was seen.
+    subtree far too big for that much text) was seen. ``mark(element, tag, text, parts)``
+    may add a piece before an element's own text (the price reader's decimal mark before
+    cents); ``flat`` turns newlines inside text into spaces, so that only blocks break lines.
     """
     parts: list[str] = []
     size = 0
@@ -239,6 +243,10 @@ def _walk(root: etree._Element, limit: int | None = None) -> list[str] | None:
             if tag in BLOCK:
                 parts.append("\n")
             text = el.text
+            if mark is not None and text and el is not root:
+                piece = mark(el, tag, text, parts)
+                if piece:
+                    parts.append(piece)
         elif event == "end":
             if tag in BLOCK:
                 parts.append("\n")
@@ -246,13 +254,13 @@ def _walk(root: etree._Element, limit: int | None = None) -> list[str] | None:
         else:  # a comment's own text is never shown; what follows it is
             text = el.tail
         if text:
-            parts.append(text)
+            parts.append(text.replace("\n", " ") if flat else text)
             size += len(text)
     return parts
 
 
 def _text_stylesheet() -> etree.XSLT:
-    """What :func:`_walk` reads of the page's body (else of its root), as XSLT: libxslt
+    """What :func:`walk_text` reads of the page's body (else of its root), as XSLT: libxslt
     walks the tree in C, ten times quicker than Python visiting each element."""
     skip = " | ".join(sorted(SKIP))
     block = " | ".join(sorted(BLOCK))
@@ -274,7 +282,7 @@ _PAGE_TEXT = _text_stylesheet()
 
 
 def _page_text(root: etree._Element) -> str:
-    """The text :func:`_walk` gives of ``root``'s body (or of ``root``), block elements
+    """The text :func:`walk_text` gives of ``root``'s body (or of ``root``), block elements
     as newlines; by XSLT when ``root`` is a document's root, in Python otherwise."""
     body = root.find("body")
     if root.getroottree().getroot() is root:  # (HTML parsers give names in lower case)
@@ -282,7 +290,7 @@ def _page_text(root: etree._Element) -> str:
             return str(_PAGE_TEXT(root.getroottree()))
         except (etree.XSLTError, ValueError):  # a libxslt limit: read it in Python
             pass
-    return "".join(_walk(body if body is not None else root) or [])
+    return "".join(walk_text(body if body is not None else root) or [])
 
 
 def visible_lines(root: etree._Element) -> list[str]:

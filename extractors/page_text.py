@@ -15,7 +15,7 @@ from itertools import accumulate
 
 from lxml import etree
 
-from .html import BLOCK, SKIP, clean, events, is_element
+from .html import clean, is_element, walk_text
 
 _LONG = 300  # a longer text node is prose or a script: no price of the product is read there
 _TEXT_NODES = etree.XPath("//text()", smart_strings=False)
@@ -88,35 +88,16 @@ def read_text(root: etree._Element, limit: int) -> str | None:
     """Visible text of ``root`` with block elements as newlines, or None when longer than
     ``limit``. Cents in their own element after a whole amount get their decimal mark:
     ``$129<sup>99</sup>`` reads ``$129.99``."""
-    parts: list[str] = []
-    size = steps = 0
-    budget = 20 * limit + 400
-    for event, el, tag in events(root):
-        steps += 1
-        if steps > budget or size > 8 * limit + 1000:
-            return None
-        if event == "start":
-            if tag in SKIP:
-                continue
-            if tag in BLOCK:
-                parts.append("\n")
-            text = el.text
-            if text and el is not root and _is_cents(el, tag, text):
-                mark = _cents_mark(parts)
-                if mark:
-                    parts.append(mark)
-        elif event == "end":
-            if tag in BLOCK:
-                parts.append("\n")
-            text = el.tail if el is not root else None
-        else:
-            text = el.tail
-        if text:
-            parts.append(text.replace("\n", " "))
-            size += len(text)
+    parts = walk_text(root, limit, mark=_mark_cents, flat=True)
+    if parts is None:
+        return None
     lines = (clean(x) for x in "".join(parts).split("\n"))
     text = "\n".join(x for x in lines if x)
     return text if len(text) <= limit else None
+
+
+def _mark_cents(el: etree._Element, tag: str, text: str, parts: list[str]) -> str:
+    return _cents_mark(parts) if _is_cents(el, tag, text) else ""
 
 
 def _is_cents(el: etree._Element, tag: str, text: str) -> bool:

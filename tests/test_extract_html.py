@@ -21,7 +21,7 @@ BITS = ["<div>", "</div>", "<p>", "</p>", "<br>", "<span>", "</span>", "<script>
 
 def _walked(root) -> list[str]:
     body = root.find("body")
-    text = "".join(H._walk(body if body is not None else root) or [])
+    text = "".join(H.walk_text(body if body is not None else root) or [])
     return [line for line in (H.clean(x) for x in text.split("\n")) if line]
 
 

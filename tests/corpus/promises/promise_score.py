@@ -12,14 +12,12 @@ date beside ``days: 1``); each extracted promise answers one label at most.
 
 from __future__ import annotations
 
-import inspect
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from extractors import extract_listing
-from extractors.promises import resolve
 
 HERE = Path(__file__).parent
 
@@ -47,11 +45,8 @@ def _fits(label: dict[str, Any], promise: dict[str, Any]) -> bool:
 
 def promises_of(html: bytes, label: dict[str, Any]) -> list[dict[str, Any]]:
     """The record's promises, dates read against the label's capture date."""
-    captured_at = label.get("captured_at")
-    if "captured_at" in inspect.signature(extract_listing).parameters:
-        record = extract_listing(html, label.get("url"), captured_at=captured_at)
-        return record["promises"]
-    return resolve(extract_listing(html, label.get("url"))["promises"], captured_at)
+    record = extract_listing(html, label.get("url"), captured_at=label.get("captured_at"))
+    return record["promises"]
 
 
 def check(name: str, html: bytes, label: dict[str, Any]) -> CaseResult:
