@@ -16,10 +16,11 @@ from typing import Any
 
 from agent.capture.sessions import Session
 from agent.errors import JianyipaiError, first_line
-from agent.pipeline import Capturer
+from agent.pipeline import MEDIA, Capture, Capturer, json_bytes
 from agent.settings import Settings
-from storage import Store, StoreError, steplog
+from storage import Artifact, Store, StoreError, steplog
 from storage.evidence import leaks, tsa
+from storage.findings import stored_anomalies
 
 AFTER_COMMIT = ("timestamp", "identity scan")  # in this order; tests inject failures into each
 
@@ -89,6 +90,7 @@ async def capture_one(capturer: Capturer, store: Store, url: str, kind: str, *,
     try:
         cap = await capturer.capture(url, kind, session=session,
                                      payload_origin=store.payload_origin, inject=inject)
+        _add_stored_anomalies(store, cap)
         t0 = time.monotonic()
         # the artifacts are hashed and written (each synced to disk) on a worker thread while
         # the other pages go on; the commit then finds them stored and only links them
@@ -107,6 +109,22 @@ async def capture_one(capturer: Capturer, store: Store, url: str, kind: str, *,
     outcome.after_commit = after_commit(capturer.settings, store, outcome.snapshot_id, say,
                                         inject=inject)
     return outcome
+
+
+def _add_stored_anomalies(store: Store, cap: Capture) -> None:
+    """The anomalies only the store's earlier captures show (``storage.findings``), added
+    to the record before the commit; a failure is a warning in the manifest."""
+    if "anomalies" not in cap.record and cap.manifest["target"]["kind"] != "checkout":
+        return
+    try:
+        found = stored_anomalies(store, cap.manifest, cap.record)
+    except Exception as exc:  # the net: the snapshot is committed without them
+        cap.manifest["warnings"].append(
+            f"stored anomalies: {first_line(exc)}; earlier captures were not compared")
+        return
+    if found:
+        cap.record["anomalies"] = [*(cap.record.get("anomalies") or []), *found]
+        cap.artifacts["record"] = Artifact("record", json_bytes(cap.record), MEDIA["record"])
 
 
 def _write_blobs(store: Store, blobs: list[bytes]) -> None:

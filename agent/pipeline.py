@@ -257,7 +257,7 @@ class Capturer:
             "html": got.html.encode("utf-8") if got.html is not None else None,
             "text": got.text.encode("utf-8") if got.text is not None else None,
             "warc": warc.data if warc is not None else None,
-            "record": _json_bytes(record),
+            "record": json_bytes(record),
             "layout": steps.call("layout", lambda: _layout(got), None),
             "chat_html": got.chat_html.encode("utf-8", "replace") if got.chat_html is not None else None,
         }
@@ -392,10 +392,10 @@ def _on_loop(lookup: PayloadLookup | None) -> PayloadLookup | None:
 def _layout(got: Page) -> bytes | None:
     layout = {**({"price_hints": got.hints} if got.hints is not None else {}),
               **screenmask.layout_entry(got.pii)}
-    return _json_bytes(layout) if layout else None
+    return json_bytes(layout) if layout else None
 
 
-def _json_bytes(obj: Any) -> bytes:
+def json_bytes(obj: Any) -> bytes:
     return json.dumps(obj, ensure_ascii=False, sort_keys=True, indent=1).encode("utf-8", "replace")
 
 

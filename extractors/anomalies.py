@@ -241,7 +241,8 @@ _HOW_DANGER = {"homograph", "spelling", "official_inside", "brand_lure"}
 
 # --- the finders ------------------------------------------------------------------------
 
-def _anomaly(code: str, severity: str, zh: str, en: str, evidence: dict[str, Any]) -> dict[str, Any]:
+def anomaly(code: str, severity: str, zh: str, en: str, evidence: dict[str, Any]) -> dict[str, Any]:
+    """One finding, as every anomaly is written (also those of ``storage.findings``)."""
     return {"code": code, "severity": severity, "text": {"zh": zh, "en": en},
             "evidence": evidence}
 
@@ -274,7 +275,7 @@ def _lookalike_finding(host: str, where: str, evidence: dict[str, Any]) -> dict[
               "form": ("页面表单的提交地址", "A form on the page posts to a host that"),
               "chat": ("聊天消息中的链接", "A link in a chat message")}
     zh, en = places[where]
-    return _anomaly(
+    return anomaly(
         "lookalike_domain", severity,
         f"{zh} {host} 疑似仿冒官方域名 {hit['imitates']}（{hit['how']}），请核实后再操作。",
         f"{en} {host} imitates the official domain {hit['imitates']} ({hit['how']}); "
@@ -396,7 +397,7 @@ def offplatform(record: dict[str, Any], lines: list[str] | None, url: str | None
 
 def _steer_anomaly(hits: list[tuple[str, str, int]], evidence: dict[str, Any]) -> dict[str, Any]:
     payment = any(hit[0] == "payment" for hit in hits)
-    return _anomaly(
+    return anomaly(
         "offplatform_payment", "danger" if payment else "warning",
         "卖家引导到平台外付款或联系（" + "、".join(hit[1] for hit in hits) + "）：平台外付款不受平台保障。",
         "The seller steers payment or contact off the platform (" + ", ".join(hit[1] for hit in hits)
@@ -462,7 +463,7 @@ def insecure_forms(root: Any, url: str | None) -> list[dict[str, Any]]:
               + (" and " if clear and "other_domain" in reasons else "")
               + (f"posts it to another domain, {target_reg}" if "other_domain" in reasons else "")
               + ".")
-        out.append(_anomaly("insecure_form", "danger", zh, en, {
+        out.append(anomaly("insecure_form", "danger", zh, en, {
             "where": "form", "url": url, "action": action or None, "target": target[:MAX_TEXT],
             "method": (form.get("method") or "get").lower(), "fields": kinds,
             "reasons": reasons}))

@@ -5,4 +5,4 @@
 from __future__ import annotations
 
 # What a capture can be told the page is. One definition: CLI, config and pipeline use it.
-KINDS = ("listing", "chat", "page")
+KINDS = ("listing", "chat", "page", "checkout")

@@ -14,14 +14,18 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from . import (
     account,
+    anomaly_pages,
     blocked_pages,
     chat,
+    checkout_pages,
     en_pages,
     im_pages,
     images,
     item_pages,
     misc_pages,
     order_pages,
+    qr_pages,
+    share_pages,
 )
 from .catalog import RECOMMENDATIONS, price_json
 from .layout import asset
@@ -141,6 +145,12 @@ class Handler(BaseHTTPRequestHandler):
         if path in shop.blocked:
             page = blocked_pages.captcha if shop.blocked[path] == "captcha" else blocked_pages.login
             return self._send(200, page(path))
+        host = (self.headers.get("Host") or "").rsplit(":", 1)[0].lower()
+        for pages in (anomaly_pages, checkout_pages, qr_pages, share_pages):  # issue 14
+            got = pages.answer(shop, host, path, query)
+            if got is not None:
+                status, body, ctype, headers = got
+                return self._send(status, body, ctype, headers)
         simple: dict[str, Callable[[], str]] = {
             "/": misc_pages.home,
             "/en": en_pages.en_home,

