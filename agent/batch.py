@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,10 +18,12 @@ from agent.capture.sessions import Session
 from agent.errors import JianyipaiError, first_line
 from agent.pipeline import MEDIA, Capture, Capturer, json_bytes
 from agent.settings import Settings
+from agent.urls import Pasted
 from storage import Artifact, Store, StoreError, steplog
 from storage.evidence import leaks, tsa
 from storage.findings import stored_anomalies
 
+BEFORE_COMMIT = ("stored anomalies",)  # after the capture, in agent.batch (tests inject failures)
 AFTER_COMMIT = ("timestamp", "identity scan")  # in this order; tests inject failures into each
 
 
@@ -83,14 +85,16 @@ def _scan(settings: Settings, store: Store, snapshot_id: str, say: Say) -> None:
 
 async def capture_one(capturer: Capturer, store: Store, url: str, kind: str, *,
                       session: Session | None = None, say: Say = lambda _: None,
-                      inject: dict[str, BaseException] | None = None) -> Outcome:
+                      inject: dict[str, BaseException] | None = None,
+                      **how: Any) -> Outcome:
     """Capture, commit, then the after-commit steps. A failure before the commit is the
-    outcome's ``error``; nothing after the commit can make it one."""
+    outcome's ``error``; nothing after the commit can make it one. ``how``: more options of
+    :meth:`Capturer.capture` (``device``, ``shared_text``)."""
     outcome = Outcome(url)
     try:
         cap = await capturer.capture(url, kind, session=session,
-                                     payload_origin=store.payload_origin, inject=inject)
-        _add_stored_anomalies(store, cap)
+                                     payload_origin=store.payload_origin, inject=inject, **how)
+        _add_stored_anomalies(store, cap, inject)
         t0 = time.monotonic()
         # the artifacts are hashed and written (each synced to disk) on a worker thread while
         # the other pages go on; the commit then finds them stored and only links them
@@ -111,16 +115,21 @@ async def capture_one(capturer: Capturer, store: Store, url: str, kind: str, *,
     return outcome
 
 
-def _add_stored_anomalies(store: Store, cap: Capture) -> None:
+def _add_stored_anomalies(store: Store, cap: Capture,
+                          inject: dict[str, BaseException] | None) -> None:
     """The anomalies only the store's earlier captures show (``storage.findings``), added
     to the record before the commit; a failure is a warning in the manifest."""
-    if "anomalies" not in cap.record and cap.manifest["target"]["kind"] != "checkout":
-        return
+    if "anomalies" not in cap.record:
+        return  # not a listing, chat or checkout, or its record could not be read
     try:
+        if inject and BEFORE_COMMIT[0] in inject:
+            raise inject[BEFORE_COMMIT[0]]
         found = stored_anomalies(store, cap.manifest, cap.record)
     except Exception as exc:  # the net: the snapshot is committed without them
-        cap.manifest["warnings"].append(
-            f"stored anomalies: {first_line(exc)}; earlier captures were not compared")
+        cap.manifest["warnings"].append(f"{BEFORE_COMMIT[0]}: failed ({first_line(exc)})")
+        cap.record.setdefault("warnings", []).append(
+            "earlier captures were not compared: no anomalies from the store's history")
+        cap.artifacts["record"] = Artifact("record", json_bytes(cap.record), MEDIA["record"])
         return
     if found:
         cap.record["anomalies"] = [*(cap.record.get("anomalies") or []), *found]
@@ -132,25 +141,30 @@ def _write_blobs(store: Store, blobs: list[bytes]) -> None:
         store.blobs.put(data)
 
 
-async def capture_all(settings: Settings, store: Store, urls: list[str], kind: str, *,
+async def capture_all(settings: Settings, store: Store, urls: Sequence[str | Pasted], kind: str, *,
                       on_start: Callable[[str], None] | None = None,
                       on_done: Callable[[Outcome], None] | None = None,
                       session: Session | None = None, say: Say = lambda _: None,
+                      device: str | None = None,
                       inject: dict[str, BaseException] | None = None) -> list[Outcome]:
     """Capture the URLs in one browser, ``capture.parallel`` pages at a time, each in a fresh
     context; one failure is recorded and the rest go on. ``on_done`` sees the outcomes in the
-    order of ``urls`` (and so does the caller), whatever order they finish in."""
+    order of ``urls`` (and so does the caller), whatever order they finish in. A pasted
+    share text keeps its text in the manifest; ``device`` (``--device``) is the phone every
+    page poses as, else each page is a desktop or, on a mobile host, a phone."""
     outcomes: list[Outcome | None] = [None] * len(urls)
     told = 0
     gate = asyncio.Semaphore(parallel_pages(settings))
 
-    async def one(i: int, url: str) -> None:
+    async def one(i: int, wanted: str | Pasted) -> None:
         nonlocal told
+        pasted = wanted if isinstance(wanted, Pasted) else Pasted(wanted)
         async with gate:
             if on_start:
-                on_start(url)
-            outcomes[i] = await capture_one(capturer, store, url, kind, session=session, say=say,
-                                            inject=inject)
+                on_start(pasted.url)
+            outcomes[i] = await capture_one(capturer, store, pasted.url, kind, session=session,
+                                            say=say, inject=inject, device=device,
+                                            shared_text=pasted.shared_text)
         while told < len(urls) and outcomes[told] is not None:
             if on_done:
                 on_done(outcomes[told])  # type: ignore[arg-type]
@@ -175,6 +189,6 @@ def parallel_pages(settings: Settings) -> int:
     return max(1, min(8, 2 * cores, avail // (384 << 20)))
 
 
-def run_capture(settings: Settings, store: Store, urls: list[str], kind: str,
+def run_capture(settings: Settings, store: Store, urls: Sequence[str | Pasted], kind: str,
                 **hooks: Any) -> list[Outcome]:
     return asyncio.run(capture_all(settings, store, urls, kind, **hooks))

@@ -5,8 +5,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from extractors import ExtractError, extract_chat, extract_listing
+from agent.records import add_anomalies
+from extractors import ExtractError, extract_chat, extract_checkout, extract_listing
 from extractors.chattime import parse_instant
+from extractors.decode import decode_html
 
 MAX_BYTES = 64 * 1024 * 1024
 
@@ -22,7 +24,8 @@ def extract_file(path: Path, url: str | None, *, kind: str = "listing",
     Chats read relative times (今天 14:02) against ``captured_at`` (RFC 3339), else the
     file's modification time, which the record's warnings then mention. Listings read
     promise dates without a year against ``captured_at`` only: a saved file's time is not
-    when the page was shown, so without it such dates stay ``--MM-DD``.
+    when the page was shown, so without it such dates stay ``--MM-DD``. Anomalies are
+    looked for as in a capture, the page's address being ``url`` (else the file's).
     """
     try:
         if path.is_dir():
@@ -37,13 +40,19 @@ def extract_file(path: Path, url: str | None, *, kind: str = "listing",
         return None, f"cannot read: {exc.strerror}"
     except ValueError as exc:  # a path with a NUL byte
         return None, f"cannot read: {exc}"
+    page_url = url or path.resolve().as_uri()
     try:
         if kind == "chat":
-            return _chat(path, data, url, captured_at, timezone)
-        if captured_at is not None and parse_instant(captured_at, UTC) is None:
+            record, error = _chat(path, data, url, captured_at, timezone)
+        elif kind == "checkout":  # boxes ticked as the saved page's attributes say
+            record, error = extract_checkout(data, page_url), None
+        elif captured_at is not None and parse_instant(captured_at, UTC) is None:
             return None, f"--captured-at {captured_at!r} is not an RFC 3339 time"
-        return extract_listing(data, url or path.resolve().as_uri(),
-                               captured_at=captured_at), None
+        else:
+            record, error = extract_listing(data, page_url, captured_at=captured_at), None
+        if record is not None:  # as a capture does (agent.records)
+            add_anomalies(record, decode_html(data).text, page_url)
+        return record, error
     except ExtractError as exc:
         return None, str(exc)
     except RecursionError:

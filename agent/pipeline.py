@@ -3,7 +3,8 @@
 then commits it and runs what follows a commit).
 
     navigate ─► what the server answered ─► load ─► scroll | chat thread ─► settle
-    ─► DOM, text, title, hints, personal-data boxes ─► screenshot ─► close (HAR)
+    ─► DOM, text, title, price hints | checked boxes, personal-data boxes ─► screenshot
+    ─► close (HAR)
     ─► record ─► blocked? ─► layout ─► WARC ─► manifest
 
 **Store first, warn later.** Only ``navigate`` may fail a capture (nothing answered), and a
@@ -31,12 +32,12 @@ from typing import Any
 
 from agent import __version__
 from agent.capture import KINDS, phases
-from agent.capture.browser import Chromium, context_options
+from agent.capture.browser import Chromium, Device, context_options, find_device, wanted_device
 from agent.capture.chat.screens import compose as compose_chat_screens
 from agent.capture.chat.thread import Thread as ChatThread
 from agent.capture.sessions import Session
 from agent.errors import CaptureError, first_line
-from agent.records import build_record, mark_blocked, minimal_record
+from agent.records import QR_KINDS, add_qr_codes, build_record, mark_blocked, minimal_record
 from agent.settings import Settings
 from storage import Artifact
 from storage.evidence import screenmask
@@ -57,8 +58,8 @@ MEDIA = {
 }
 # Every step after navigation, in the order it runs (tests inject a failure into each).
 STEPS = ("response", "load", "scroll", "chat", "settle", "html", "text", "title", "user agent",
-         "price hints", "expand chat", "personal-data boxes", "screenshot", "close", "record",
-         "blocked", "layout", "warc")
+         "price hints", "checked boxes", "expand chat", "personal-data boxes", "screenshot", "close", "record",
+         "blocked", "qr codes", "layout", "warc")
 
 
 def reserve_for_artifacts(timeout: float) -> float:
@@ -70,13 +71,16 @@ class Steps:
     """Runs the steps of one capture: each bounded, each failure a warning, never a loss.
 
     ``inject`` (tests) maps a step name to an exception raised in place of the step.
+    ``on_step`` (the viewer's progress) is told each step's name as it begins.
     Once a read of the page times out, the page is taken as hung and later page reads are
     skipped at once instead of each waiting out its own bound.
     """
 
-    def __init__(self, inject: dict[str, BaseException] | None = None) -> None:
+    def __init__(self, inject: dict[str, BaseException] | None = None,
+                 on_step: Callable[[str], None] | None = None) -> None:
         self.warnings: list[str] = []
         self.inject = inject or {}
+        self.on_step = on_step
         self.hung = False
         self._laps: dict[str, float] = {}
 
@@ -93,6 +97,8 @@ class Steps:
     async def run(self, name: str, make: Callable[[], Awaitable[Any]], default: Any) -> Any:
         t0 = time.monotonic()
         try:
+            if self.on_step:
+                self.on_step(name)
             if name in self.inject:
                 raise self.inject[name]
             return await make()
@@ -125,6 +131,8 @@ class Steps:
         other pages of a batch meanwhile (the extractors, the WARC, reading the HAR)."""
         t0 = time.monotonic()
         try:
+            if self.on_step:
+                self.on_step(name)
             if name in self.inject:
                 raise self.inject[name]
             return await asyncio.to_thread(fn)
@@ -163,6 +171,7 @@ class Page:
     title: str = ""
     user_agent: str | None = None
     hints: list[dict[str, Any]] | None = None
+    checks: list[dict[str, Any]] | None = None  # a checkout's boxes, ticked or not in the live page
     pii: dict[str, Any] | None = None
     png: bytes = b""
     chat: dict[str, Any] | None = None
@@ -199,12 +208,21 @@ class Capturer:
 
     async def capture(self, url: str, kind: str = "listing", *, session: Session | None = None,
                       payload_origin: PayloadLookup | None = None,
-                      inject: dict[str, BaseException] | None = None) -> Capture:
+                      device: str | None = None, device_why: str = "--device",
+                      shared_text: str | None = None,
+                      inject: dict[str, BaseException] | None = None,
+                      on_step: Callable[[str], None] | None = None) -> Capture:
         """``session``: a signed-in browser state (``jianyipai login``) to capture with.
         ``payload_origin(url, digest)``: where the store already holds a response body;
-        such responses become WARC revisit records."""
+        such responses become WARC revisit records. ``device``: the phone to pose as (a name
+        of Playwright's device list; ``device_why`` says who asked), else the settings'
+        desktop, or ``capture.mobile_device`` for a mobile host. ``shared_text``: the share
+        message ``url`` was pasted in, kept in the manifest. ``on_step(name)``: told as each
+        step begins (progress)."""
         s = self.settings
-        steps = Steps(inject)
+        wanted = wanted_device(s, url, device, device_why)
+        phone = find_device(self._chromium.playwright.devices, *wanted) if wanted else None
+        steps = Steps(inject, on_step)
         started = self.clock()
         t0 = time.monotonic()
         timeout = s.get("capture", "timeout")
@@ -213,7 +231,7 @@ class Capturer:
         with tempfile.TemporaryDirectory(prefix="jianyipai-") as tmp:
             har_path = Path(tmp) / "capture.har"
             context = await self.browser.new_context(**context_options(
-                s, record_har_path=str(har_path), record_har_content="embed",
+                s, phone, record_har_path=str(har_path), record_har_content="embed",
                 storage_state=session.state if session is not None else None))
             try:
                 page = await context.new_page()
@@ -237,12 +255,17 @@ class Capturer:
         record = await steps.off("record", lambda: build_record(
             kind, got.chat_html or got.html or "", final_url, status=answer.status, title=got.title,
             hints=got.hints, captured_at=started, timezone=s.get("browser", "timezone"),
+            checks=got.checks,
         ), None) or minimal_record(kind, final_url, got.title)
         record["status"] = answer.status
         if blocked := steps.call("blocked", lambda: mark_blocked(
                 record, got.html or "", final_url, status=answer.status, title=got.title,
                 text=got.text or ""), None):
             steps.warn(blocked)
+        if kind in QR_KINDS and got.png:  # what is left of the time bound, a second at least
+            qr_until = max(time.monotonic() + 1.0, deadline)
+            steps.warn(await steps.off("qr codes", lambda: add_qr_codes(
+                record, got.png, final_url, lambda urls: _bodies(har, urls), until=qr_until), []))
         origin = _on_loop(payload_origin)
         warc: Warc | None = await steps.off("warc", lambda: har_to_warc(
             har, software=f"jianyipai/{__version__}",
@@ -262,7 +285,7 @@ class Capturer:
             "chat_html": got.chat_html.encode("utf-8", "replace") if got.chat_html is not None else None,
         }
         manifest = self._manifest(url, kind, final_url, answer, got, record, steps, started,
-                                  session, time.monotonic() - t0)
+                                  session, time.monotonic() - t0, phone, shared_text)
         return Capture(manifest, {name: Artifact(name, data, MEDIA[name])
                                   for name, data in artifacts.items() if data is not None},
                        record, manifest["warnings"], warc.payloads if warc is not None else [])
@@ -302,6 +325,9 @@ class Capturer:
         got.user_agent = await steps.page("user agent", lambda: phases.user_agent(page, deadline=reads_by()), None)
         if kind == "listing":
             got.hints = await steps.page("price hints", lambda: phases.price_hints(page, deadline=reads_by()), None)
+        if kind == "checkout":
+            got.checks = await steps.page("checked boxes", lambda: phases.checked_boxes(
+                page, deadline=reads_by()), None)
         finished = None
         if kind == "chat":
             finished = await steps.page("expand chat", lambda: phases.expand_chat(
@@ -330,7 +356,8 @@ class Capturer:
 
     def _manifest(self, url: str, kind: str, final_url: str, answer: phases.Answer, got: Page,
                   record: dict[str, Any], steps: Steps, started: datetime,
-                  session: Session | None, elapsed: float) -> dict[str, Any]:
+                  session: Session | None, elapsed: float, phone: Device | None = None,
+                  shared_text: str | None = None) -> dict[str, Any]:
         s = self.settings
         manifest: dict[str, Any] = {
             "schema": SCHEMA,
@@ -346,8 +373,7 @@ class Capturer:
             "duration_s": round(elapsed, 3),
             "browser": {"name": "chromium", "version": self.browser.version},
             "user_agent": got.user_agent,
-            "viewport": {"width": s.get("browser", "viewport_width"),
-                         "height": s.get("browser", "viewport_height")},
+            "viewport": context_options(s, phone)["viewport"],
             "locale": s.get("browser", "locale"),
             "timezone": s.get("browser", "timezone"),
             "options": {
@@ -366,6 +392,10 @@ class Capturer:
             manifest["chat"] = got.chat
         if session is not None:
             manifest["session"] = session.name  # the name only: never the cookies
+        if phone is not None:
+            manifest["device"] = phone.manifest()
+        if shared_text is not None:
+            manifest["shared_text"] = shared_text
         return manifest
 
 
@@ -413,6 +443,16 @@ def _read_har(path: Path) -> dict[str, Any]:
         return json.loads(path.read_text("utf-8"))
     except (OSError, ValueError):
         return {"log": {"entries": []}}
+
+
+def _bodies(har: dict[str, Any], urls: list[str]) -> dict[str, bytes]:
+    """The bodies the browser got for ``urls`` (a chat's image attachments), by URL."""
+    wanted, out = set(urls), {}
+    for entry in har.get("log", {}).get("entries", []) if wanted else []:
+        address = entry.get("request", {}).get("url")
+        if address in wanted and address not in out and (body := entry_body(entry)):
+            out[address] = body
+    return out
 
 
 def _document_from_har(har: dict[str, Any], url: str) -> str | None:

@@ -61,6 +61,17 @@ SETTINGS: tuple[Setting, ...] = (
             minimum=1000),
     Setting("capture", "single_shot_max", int, 16384,
             "Pages taller than this are shot in parts and stitched, with a warning.", minimum=1000),
+    Setting("capture", "mobile_hosts", list,
+            ["m.*", "*.m.*", "h5.*", "wap.*", "mobile.*", "tb.cn", "3.cn", "yangkeduo.com",
+             "v.douyin.com", "i.meituan.com", "dpurl.cn"],
+            "Sites for phones, captured as `capture.mobile_device` unless `--device` says "
+            "otherwise: a host name matches itself and its subdomains (`3.cn`), a pattern with `*` "
+            "the whole host name, `*` matching dots too (`m.*`: m.jd.com, m.tb.cn; `*.m.*`: "
+            "item.m.jd.com). Decided by the URL asked for (a share text's link), not where it "
+            "redirects; `[]` captures every site as a desktop."),
+    Setting("capture", "mobile_device", str, "iPhone 13",
+            "Phone that captures `capture.mobile_hosts`: a name from Playwright's device list "
+            "(`--device` takes the same names)."),
     Setting("chat", "max_pages", int, 300,
             "Most pages of older messages a chat capture loads before it stops (with a warning).",
             minimum=1),

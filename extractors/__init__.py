@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from .chat import extract_chat
 from .chat_profiles import register_chat_profile
+from .checkout import extract_checkout
 from .claims import CLAIMS_NOTE, find_claims
 from .errors import ExtractError
 from .listing import SCHEMA, extract_listing
 from .profiles import register_profile
 from .promises import find_promises
 
-__all__ = ["CLAIMS_NOTE", "SCHEMA", "ExtractError", "extract_chat", "extract_listing",
-           "find_claims", "find_promises", "register_chat_profile", "register_profile"]
+__all__ = ["CLAIMS_NOTE", "SCHEMA", "ExtractError", "extract_chat", "extract_checkout",
+           "extract_listing", "find_claims", "find_promises", "register_chat_profile",
+           "register_profile"]

@@ -44,7 +44,7 @@ _SHORT = 5  # brands shorter than this need the official domain whole or a lure 
 @dataclass(frozen=True)
 class _Official:
     domains: dict[str, str]  # registrable domain -> owner
-    brands: dict[str, str]  # brand skeleton -> the platform's first domain
+    brands: dict[str, str]  # brand skeleton -> the official domain it names
     names: frozenset[str]  # the brands as written
 
 
@@ -52,6 +52,12 @@ class _Official:
 def _psl() -> PublicSuffixList:
     # The list bundled with the package (publicsuffixlist never fetches it at run time).
     return PublicSuffixList()
+
+
+@lru_cache(maxsize=1)
+def _psl_known() -> PublicSuffixList:
+    """The same list, answering None for a name under no known suffix (report.pdf)."""
+    return PublicSuffixList(accept_unknown=False)
 
 
 @lru_cache(maxsize=1)
@@ -65,7 +71,9 @@ def official() -> _Official:
         for domain in item["domains"]:
             domains[domain.lower()] = item["owner"]
         for brand in item.get("brands") or []:
-            brands.setdefault(skeleton(brand), item["domains"][0])
+            # the domain named by the brand (qq -> qq.com), else the platform's first
+            named = [d for d in item["domains"] if d.split(".")[0] == brand.lower()]
+            brands.setdefault(skeleton(brand), (named or item["domains"])[0])
             names.add(brand.lower())
     return _Official(domains, brands, frozenset(names))
 
@@ -86,7 +94,7 @@ def _words() -> dict[str, Any]:
     return {
         "lures": frozenset(data["lure_words"]),
         "steer": steer,
-        "neg_cjk": re.compile("(?:" + "|".join(map(re.escape, cjk)) + r")[^。！？!?\n]{0,3}$"),
+        "neg_cjk": re.compile("(?:" + "|".join(map(re.escape, cjk)) + r")[^。！？!?，,；;\n]{0,3}$"),
         "neg_latin": re.compile(r"\b(?:" + "|".join(map(re.escape, latin))
                                 + r")\b[^.!?\n]{0,24}$", re.IGNORECASE),
         "sensitive": sensitive,
@@ -184,7 +192,7 @@ def lookalike(host: str) -> dict[str, str] | None:
     if reg is None:
         return None
     off = official()
-    if reg in off.domains:
+    if official_owner(host) is not None:
         return None
     suffix = _psl().publicsuffix(host) or ""
     label = reg[: -len(suffix) - 1] if suffix and reg.endswith("." + suffix) else reg.split(".")[0]
@@ -225,6 +233,19 @@ def lookalike(host: str) -> dict[str, str] | None:
     return None
 
 
+def official_owner(host: str) -> str | None:
+    """The owner of ``host`` when it is an official domain or under one. By the domain
+    itself, not its registrable domain: amazon.com.be is Amazon's, but the Public Suffix
+    List's registrable domain of it is com.be."""
+    domains = official().domains
+    host = host.lower().rstrip(".")
+    while host not in domains:
+        if "." not in host:
+            return None
+        host = host.split(".", 1)[1]
+    return domains[host]
+
+
 def _brand_of(domain: str) -> bool:
     """Whether ``domain`` (official) is named by a brand (3.cn, a.co are not: "3.cn" is
     inside too many hosts to mean JD)."""
@@ -236,7 +257,7 @@ def _found(domain: str, how: str, reg: str) -> dict[str, str]:
     return {"imitates": domain, "how": how, "registrable": reg}
 
 
-_HOW_DANGER = {"homograph", "spelling", "official_inside", "brand_lure"}
+HOW_DANGER = {"homograph", "spelling", "official_inside", "brand_lure"}
 
 
 # --- the finders ------------------------------------------------------------------------
@@ -255,13 +276,15 @@ _CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
 
 
 def hosts_in_text(text: str) -> list[tuple[str, str]]:
-    """``(host, what was written)`` for each link or bare domain in a message."""
+    """``(host, what was written)`` for each link or bare domain in a message (a bare
+    one under a known suffix only: jd.png, report.pdf and node.js are file names)."""
     out = []
     for m in _URL_IN_TEXT.finditer(text):
         written = m.group(0)
-        link = written if "//" in written else "http://" + written
-        host = host_of(link)
-        if host and not _CJK.search(host) and "." in host:
+        bare = "//" not in written
+        host = host_of("http://" + written if bare else written)
+        if host and not _CJK.search(host) and "." in host \
+                and not (bare and _psl_known().publicsuffix(host) is None):
             out.append((host, written))
     return out
 
@@ -270,7 +293,7 @@ def _lookalike_finding(host: str, where: str, evidence: dict[str, Any]) -> dict[
     hit = lookalike(host)
     if hit is None:
         return None
-    severity = "danger" if hit["how"] in _HOW_DANGER or where == "form" else "warning"
+    severity = "danger" if hit["how"] in HOW_DANGER or where == "form" else "warning"
     places = {"page": ("本页面的域名", "The page's own host"), "link": ("页面上的链接", "A link on the page"),
               "form": ("页面表单的提交地址", "A form on the page posts to a host that"),
               "chat": ("聊天消息中的链接", "A link in a chat message")}
@@ -365,8 +388,7 @@ def steering(text: str) -> list[tuple[str, str, int]]:
 
 def _is_marketplace(url: str | None) -> bool:
     host = host_of(url)
-    reg = registrable(host) if host else None
-    return reg is not None and reg in official().domains
+    return bool(host) and official_owner(host) is not None
 
 
 def offplatform(record: dict[str, Any], lines: list[str] | None, url: str | None) -> list[dict[str, Any]]:
@@ -421,10 +443,13 @@ def _sensitive(form: Any) -> list[str]:
 
 
 def _same_owner(a: str, b: str) -> bool:
-    if a == b:
-        return True
-    domains = official().domains
-    return a in domains and domains.get(a) == domains.get(b)
+    """Whether hosts ``a`` and ``b`` have one official owner (tmall.com and login.taobao.com;
+    not www.amazon.com.be and another site under com.be) or, neither official, one
+    registrable domain."""
+    owners = official_owner(a), official_owner(b)
+    if owners != (None, None):
+        return owners[0] == owners[1]
+    return (registrable(a) or a) == (registrable(b) or b)
 
 
 def insecure_forms(root: Any, url: str | None) -> list[dict[str, Any]]:
@@ -432,7 +457,6 @@ def insecure_forms(root: Any, url: str | None) -> list[dict[str, Any]]:
         return []
     page = urlsplit(url)
     page_host = (page.hostname or "").lower()
-    page_reg = registrable(page_host) or page_host
     out = []
     for form in root.iter("form"):
         kinds = _sensitive(form)
@@ -448,7 +472,7 @@ def insecure_forms(root: Any, url: str | None) -> list[dict[str, Any]]:
             reasons.append("http_page")
         if parts.scheme == "http" and page.scheme == "https":
             reasons.append("http_action")
-        if parts.scheme in ("http", "https") and not _same_owner(page_reg, target_reg):
+        if parts.scheme in ("http", "https") and not _same_owner(page_host, target_host):
             reasons.append("other_domain")
         if not reasons:
             continue

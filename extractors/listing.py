@@ -19,6 +19,7 @@ from urllib.parse import urljoin, urlsplit
 import lxml.html
 
 from . import availability, generic, sku
+from .countdown import find_countdown
 from .decode import decode_html
 from .embedded import generic_candidates
 from .errors import ExtractError
@@ -188,6 +189,8 @@ def _extract(text: str, url: str | None, hints: list[dict[str, Any]] | None,
     record = build_record(page.url, page.site, currency, cands, nodes, lines, tree,
                           profile_removed=removed_by_profile, warnings=warnings,
                           encoding=encoding, captured_at=captured_at)
+    record["countdown"] = run("countdown", None, lambda: find_countdown(
+        lines, tree, page.text, captured_at))
     if page.url_source:
         record["sources"]["url"] = page.url_source
     return record

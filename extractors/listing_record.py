@@ -37,7 +37,7 @@ EMPTY: dict[str, Any] = {
     "review_count": None, "shipping": None, "promises": [], "claims": [],
     "claims_note": claims_mod.CLAIMS_NOTE,
     "specs": {}, "images": [], "sources": {}, "encoding": None, "warnings": [],
-    "removed": False,
+    "removed": False, "countdown": None,
 }
 
 

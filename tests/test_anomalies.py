@@ -5,7 +5,15 @@ import pytest
 
 from agent.records import build_record
 from extractors import extract_chat
-from extractors.anomalies import find_anomalies, lookalike
+from extractors.anomalies import (
+    MAX_PER_CODE,
+    find_anomalies,
+    hosts_in_text,
+    lookalike,
+    official_owner,
+    steering,
+)
+from extractors.data import load_toml
 
 
 def codes(anomalies):
@@ -42,6 +50,72 @@ def test_lookalike_hosts(host, imitates, how):
 ])
 def test_official_and_unrelated_hosts_are_innocent(host):
     assert lookalike(host) is None
+
+
+# Hosts real listings link to: the platforms' sites, CDN, short-link and group-company hosts
+# (each domain is in official_domains.toml with its source), and sites their footers link.
+REAL_HOSTS = """
+img.alicdn.com g.alicdn.com img.taobaocdn.com g.tbcdn.cn m.tb.cn login.taobao.com
+detail.tmall.com www.tmall.hk xiaomi.tmall.com www.1688.com www.alibabagroup.com www.aliyun.com
+www.alimama.com www.fliggy.com www.amap.com www.dingtalk.com www.ele.me www.alibabacloud.com
+www.aliexpress.us aliexpress.ru ae-pic-a1.aliexpress-media.com www.goofish.com
+gw.alipayobjects.com render.alipay.hk www.alipayhk.com
+www.jd.com 3.cn www.jd.hk img14.360buyimg.com www.jdpay.com www.jdl.com www.jdcloud.com
+www.joybuy.com mobile.yangkeduo.com img.pddpic.com temu.to img.kwcdn.com
+pay.weixin.qq.com res.wx.qq.com global.tenpay.com www.wechat.com thirdwx.qlogo.cn
+image.suning.cn www.vip.com v.douyin.com www.iesdouyin.com p3-pc.douyinpic.com
+haohuo.jinritemai.com v.kuaishou.com tx2.a.yximgs.com xhslink.com sns-img-qc.xhscdn.com
+p0.meituan.net www.dianping.com
+www.amazon.com.be www.amazon.co.za www.amazon.ie amzn.eu amzn.asia amzn.in amzn.to
+images-na.ssl-images-amazon.com mybucket.s3.amazonaws.com www.amazon.jobs www.amazon.science
+ir.aboutamazon.com www.audible.com www.zappos.com www.woot.com
+i.ebayimg.com ir.ebaystatic.com vi.vipr.ebaydesc.com www.ebayinc.com www.ebaymainstreet.com
+www.tcgplayer.com paypal.me www.paypalobjects.com www.paypal-community.com
+uk.shein.com img.ltwebstatic.com i5.walmartimages.com
+shopee.tw down-sg.img.susercontent.com www.lazada.sg lzd-img-global.slatic.net
+item.rakuten.co.jp www.rakuten-card.co.jp www.rakuten-bank.co.jp tshop.r10s.jp
+www.mercadolivre.com.br www.mercadopago.com.ar http2.mlstatic.com
+www.beian.gov.cn www.shopify.com allegro.pl www.etsy.com www.jdpower.com www.tmallgenie.com
+""".split()
+
+# Look-alikes of many platforms, in every way the rules name.
+LOOKALIKES = """
+jd.com.pay-secure.top item.jd.com.cn-refund.top paypal.com.account-verify.info
+amazon.co.jp.signin-check.net ebay.com-item.top
+taobao-vip.cn tmall-shop.com jd-pay.top ebaylogin.com paypal-secure-login.com amazon-refund.net
+alipay-kefu.com pinduoduo-tuikuan.com shopee-claim.com rakuten-card.top m.taobao-h5.cc
+jdmall.vip tmall888.com 1688-pay.top qq-kefu.top weixin-pay.top douyin-shop.top
+taobao.lvshop.cn tmal1.com taoba0.com jingdon.com aliexpres.com paypa1.com amaz0n.com
+rnercadolibre.com wallmart.com xiaohongshv.com
+xn--tobao-4ve.com xn--ypal-43d9g.com xn--mazon-3ve.com xn--lipay-3ve.cn
+jd.com.cn taobao.net amazon.xyz shopee.top meituan.vip temu.shop
+""".split()
+
+
+def test_real_platform_hosts_are_not_flagged():
+    assert [(h, lookalike(h)) for h in REAL_HOSTS if lookalike(h)] == []
+    # linked from a real listing, none is a finding; the look-alikes each are
+    links = "".join(f'<a href="https://{h}/x">{h}</a>' for h in REAL_HOSTS + LOOKALIKES)
+    found = find_anomalies({"kind": "listing"}, links, "https://item.taobao.com/item.htm?id=1")
+    # (the first MAX_PER_CODE of them: a page of many bad links says enough)
+    assert [a["evidence"]["host"] for a in found] == LOOKALIKES[:MAX_PER_CODE]
+
+
+def test_every_lookalike_is_flagged():
+    assert [h for h in LOOKALIKES if lookalike(h) is None] == []
+    assert lookalike("qq-kefu.top")["imitates"] == "qq.com"  # the domain the brand names
+    assert lookalike("xn--ypal-43d9g.com")["how"] == "homograph"  # two Cyrillic letters
+
+
+def test_official_domains_data():
+    seen: dict[str, str] = {}
+    for item in load_toml("official_domains.toml")["platform"]:
+        assert item["source"].strip() and item["owner"].strip(), item["name"]
+        for domain in item["domains"]:
+            assert domain == domain.lower() and domain not in seen, (domain, seen.get(domain))
+            seen[domain] = item["name"]
+            assert official_owner("www." + domain) == item["owner"]
+            assert lookalike(domain) is None and lookalike("shop." + domain) is None
 
 
 def test_page_host_links_and_form_targets():
@@ -103,6 +177,28 @@ def test_innocent_chats(messages):
     assert "offplatform_payment" not in codes(find_anomalies(record, None, record["url"]))
 
 
+# What marketplaces and sellers write that is not steering: the platform's own payment
+# methods and escrow, account pages, warnings against steering. Each has its steer twin.
+@pytest.mark.parametrize("text,twin", [
+    ("登录个人账户查看订单", "转账到个人账户立减30"),
+    ("个人银行卡快捷支付", "打款到个人银行卡"),
+    ("支付宝担保交易：买家先付款到支付宝，确认收货后卖家才能拿到钱", "付款到我的支付宝"),
+    ("走平台更安全，无手续费", "走平台要加手续费"),
+    ("走平台不加价，放心购买", "走平台的话贵一点"),
+    ("本店不支持私下交易", "私下交易更便宜"),
+    ("不接受微信转账，请在平台下单", "微信转账也行"),
+    ("谢绝私下交易", "平台不支持，加我微信"),
+])
+def test_steering_words_in_context(text, twin):
+    assert steering(text) == []
+    assert steering(twin) != []
+
+
+def test_hosts_in_chat_text():
+    text = "图片 jd.png 已发，文件 report.pdf，node.js 写的；官网 taobao-vip.cn 和 https://x.test/a"
+    assert [host for host, _ in hosts_in_text(text)] == ["taobao-vip.cn", "x.test"]
+
+
 def test_chat_link_lookalike_from_any_sender():
     record = chat(("buyer", "在吗"), ("seller", "退款请点 http://taobao-vip.cn/refund 填写"),
                   ("seller", "官方链接 https://m.tb.cn/h.abc 也行"))
@@ -144,6 +240,16 @@ def test_insecure_forms():
     # a form without sensitive fields (a search box, PayPal's hidden-field button) is innocent
     search = '<form action="http://www.paypal.com/cgi-bin/webscr"><input type=hidden name=amount></form>'
     assert find_anomalies({"kind": "listing"}, search, "http://shop.example/") == []
+    # a coupon site's box for a pasted 淘口令 (a share code) asks for no password
+    code = '<form action="/parse"><input name="code" placeholder="粘贴淘口令，查优惠券"></form>'
+    assert find_anomalies({"kind": "listing"}, code, "http://quan.example/") == []
+    # an official domain below its registrable one: amazon.com.be (PSL: com.be) posting to
+    # amazon.com is one owner; to another com.be site it is not
+    be = '<form action="https://www.amazon.com/ap/signin"><input type=password></form>'
+    assert find_anomalies({"kind": "listing"}, be, "https://www.amazon.com.be/dp/B01") == []
+    other = find_anomalies({"kind": "listing"}, be.replace("www.amazon.com", "pay.com.be"),
+                           "https://www.amazon.com.be/dp/B01")
+    assert other[0]["evidence"]["reasons"] == ["other_domain"]
 
 
 def test_broken_input_gives_nothing():

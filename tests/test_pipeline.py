@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from agent.batch import AFTER_COMMIT, capture_one
+from agent.batch import AFTER_COMMIT, BEFORE_COMMIT, capture_one
 from agent.pipeline import STEPS, Capturer
 from agent.settings import load
 from agent.watch.notify import Notifier
@@ -29,6 +29,9 @@ pytestmark = pytest.mark.browser
 FAST = "[capture]\nsettle = 2.0\nquiet_ms = 300\nscroll_delay_ms = 40\n"
 CHAT_ONLY = {"chat", "expand chat"}
 LISTING_ONLY = {"scroll", "price hints"}
+CHECKOUT_ONLY = {"checked boxes"}
+KIND_OF = {**dict.fromkeys(CHAT_ONLY, "chat"), **dict.fromkeys(CHECKOUT_ONLY, "checkout")}
+URL_OF = {"listing": "/item/1001", "chat": "/chat/s1", "checkout": "/checkout/fair"}
 
 
 class Injected(RuntimeError):
@@ -52,9 +55,9 @@ def injected(shop: Any, tmp_path_factory: pytest.TempPathFactory) -> dict[str, A
         out: dict[str, Any] = {}
         with Store(store_dir) as store:
             async with Capturer(settings) as capturer:
-                for step in (*STEPS, *AFTER_COMMIT):
-                    kind = "chat" if step in CHAT_ONLY else "listing"
-                    url = shop.url + ("/chat/s1" if kind == "chat" else "/item/1001")
+                for step in (*STEPS, *BEFORE_COMMIT, *AFTER_COMMIT):
+                    kind = KIND_OF.get(step, "listing")
+                    url = shop.url + URL_OF[kind]
                     out[step] = await capture_one(capturer, store, url, kind,
                                                   inject={step: Injected(f"injected into {step}")})
         return out
@@ -63,7 +66,7 @@ def injected(shop: Any, tmp_path_factory: pytest.TempPathFactory) -> dict[str, A
     return {"outcomes": outcomes, "store": store_dir}
 
 
-@pytest.mark.parametrize("step", [*STEPS, *AFTER_COMMIT])
+@pytest.mark.parametrize("step", [*STEPS, *BEFORE_COMMIT, *AFTER_COMMIT])
 def test_a_failing_step_keeps_the_snapshot_with_a_warning(injected: dict[str, Any], step: str) -> None:
     outcome = injected["outcomes"][step]
     assert outcome.error is None, outcome.error
@@ -99,7 +102,7 @@ def test_every_injected_store_still_verifies(injected: dict[str, Any]) -> None:
     with Store(injected["store"], create=False) as store:
         report = verify(store)
         assert report.ok, [str(p) for p in report.problems]
-        assert report.snapshots == len(STEPS) + len(AFTER_COMMIT)
+        assert report.snapshots == len(STEPS) + len(BEFORE_COMMIT) + len(AFTER_COMMIT)
         assert sorted(e["step"] for e in report.after_commit) == sorted(AFTER_COMMIT)
     result = run_cli("verify", store=injected["store"])
     assert result.code == 0, result.err

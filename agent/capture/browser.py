@@ -5,13 +5,17 @@ own installed Chromium, then a system Chromium on PATH.
 """
 from __future__ import annotations
 
+import difflib
+import fnmatch
 import os
 import shutil
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
-from agent.errors import BrowserNotFoundError, first_line
+from agent.errors import BrowserNotFoundError, UsageError, first_line
 
 SYSTEM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 
@@ -103,8 +107,91 @@ async def launch(playwright: Any, explicit: str | None, *, headless: bool = True
         raise BrowserNotFoundError(f"cannot start the browser {where}: {first_line(exc)}") from None
 
 
-def context_options(settings: Any, **more: Any) -> dict[str, Any]:
-    """The browser-context options every capture, sign-in and report uses, from the settings.
+@dataclass(frozen=True)
+class Device:
+    """A phone or tablet of Playwright's device list (``playwright.devices``) that a capture
+    poses as, and why (``--device``, or ``mobile host m.jd.com``)."""
+
+    name: str
+    descriptor: Mapping[str, Any]  # Playwright's: viewport, user_agent, device_scale_factor…
+    why: str
+
+    def options(self) -> dict[str, Any]:
+        d = self.descriptor
+        return {"viewport": dict(d["viewport"]), "screen": dict(d.get("screen") or d["viewport"]),
+                "user_agent": d["user_agent"], "device_scale_factor": d["device_scale_factor"],
+                "is_mobile": d["is_mobile"], "has_touch": d["has_touch"]}
+
+    def manifest(self) -> dict[str, Any]:
+        d = self.descriptor
+        return {"name": self.name, "viewport": dict(d["viewport"]), "user_agent": d["user_agent"],
+                "scale": d["device_scale_factor"], "mobile": d["is_mobile"],
+                "touch": d["has_touch"], "why": self.why}
+
+
+def playwright_devices() -> dict[str, Any]:
+    """Playwright's device list, for checking a name before anything starts (it starts
+    Playwright's driver for it: about a second)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        return dict(pw.devices)
+
+
+def find_device(devices: Mapping[str, Any], name: str, why: str) -> Device:
+    """The device called ``name`` (case and spacing as the user likes), or UsageError
+    naming the closest ones."""
+    folded = {" ".join(n.lower().split()): n for n in devices}
+    exact = folded.get(" ".join(name.lower().split()))
+    if exact is not None:
+        return Device(exact, devices[exact], why)
+    close = difflib.get_close_matches(name.lower(), list(folded), n=4, cutoff=0.5)
+    names = [folded[c] for c in close] or ["iPhone 13", "Pixel 7", "Galaxy S9+", "iPad Mini"]
+    raise UsageError(f"unknown device {name!r} ({why}); did you mean: {', '.join(names)}?")
+
+
+def mobile_host(settings: Any, url: str) -> str | None:
+    """``url``'s host when ``capture.mobile_hosts`` names it as a site for phones, else None.
+
+    A pattern is a host name, matching that host and its subdomains (``3.cn``), or a shell
+    pattern on the whole host name, where ``*`` matches any characters, dots too (``m.*``,
+    ``*.m.*``, ``h5.*``). Case does not matter."""
+    host = (urlsplit(url).hostname or "").lower().rstrip(".")
+    if not host:
+        return None
+    for pattern in settings.get("capture", "mobile_hosts"):
+        p = pattern.strip().lower()
+        if fnmatch.fnmatchcase(host, p) or host.endswith("." + p):
+            return host
+    return None
+
+
+def wanted_device(settings: Any, url: str, named: str | None, why: str = "--device"
+                  ) -> tuple[str, str] | None:
+    """(device name, why) a capture of ``url`` poses as: ``named`` if given, else
+    ``capture.mobile_device`` for a mobile host; None: the desktop browser of the settings."""
+    if named:
+        return named, why
+    host = mobile_host(settings, url)
+    if host is not None and settings.get("capture", "mobile_device"):
+        return settings.get("capture", "mobile_device"), f"mobile host {host}"
+    return None
+
+
+def check_devices(settings: Any, urls: Iterable[str], named: str | None) -> None:
+    """Raise UsageError for a device name that Playwright does not know, before anything is
+    stored; Playwright is asked only when some page is to be captured as a phone."""
+    wanted = {w for url in urls if (w := wanted_device(settings, url, named)) is not None}
+    if wanted:
+        devices = playwright_devices()
+        for name, why in sorted(wanted):
+            find_device(devices, name, why)
+
+
+def context_options(settings: Any, device: Device | None = None, **more: Any) -> dict[str, Any]:
+    """The browser-context options every capture, sign-in and report uses, from the settings;
+    a ``device`` replaces the viewport and user agent with its own and adds its pixel ratio,
+    touch and mobile layout.
 
     Downloads are never accepted and service workers never run (they would answer requests
     the capture cannot see); ``more`` adds options such as ``record_har_path``.
@@ -118,6 +205,7 @@ def context_options(settings: Any, **more: Any) -> dict[str, Any]:
         "ignore_https_errors": settings.get("browser", "ignore_https_errors"),
         "accept_downloads": False,
         "service_workers": "block",
+        **(device.options() if device is not None else {}),
         **more,
     }
 
@@ -129,13 +217,14 @@ class Chromium:
         self.settings = settings
         self.headless = settings.get("browser", "headless") if headless is None else headless
         self._pw_cm: Any = None
+        self.playwright: Any = None
         self.browser: Any = None
 
     async def __aenter__(self) -> Any:
         from playwright.async_api import async_playwright
 
         self._pw_cm = async_playwright()
-        pw = await self._pw_cm.__aenter__()
+        pw = self.playwright = await self._pw_cm.__aenter__()
         try:
             self.browser = await launch(pw, self.settings.get("browser", "path"),
                                         headless=self.headless,

@@ -15,8 +15,8 @@ from typing import Any
 
 from agent.capture import chat as chat_history
 from agent.capture.response import navigation_error, response_meta
-from agent.capture.screenshot import full_page
-from agent.capture.scripts import PII_BOXES_JS, PRICE_HINTS_JS
+from agent.capture.screenshot import SCALE, full_page
+from agent.capture.scripts import CHECKED_BOXES_JS, PII_BOXES_JS, PRICE_HINTS_JS
 from agent.capture.settle import (
     PAGE_ANSWER_S,
     NetworkWatch,
@@ -82,13 +82,19 @@ async def load(page: Any, *, deadline: float) -> list[str]:
     return []
 
 
+def viewport(page: Any, settings: Settings) -> dict[str, int]:
+    """The page's viewport: the settings', or the device's a capture poses as."""
+    return page.viewport_size or {"width": settings.get("browser", "viewport_width"),
+                                  "height": settings.get("browser", "viewport_height")}
+
+
 async def scroll(page: Any, net: NetworkWatch, settings: Settings, *, deadline: float) -> list[str]:
     """Scroll through the page so that lazy content loads."""
     if not settings.get("capture", "scroll"):
         return []
     end = min(deadline, time.monotonic() + settings.get("capture", "settle") + 30)
     return await scroll_through(
-        page, net, step=max(200, settings.get("browser", "viewport_height") - 100),
+        page, net, step=max(200, viewport(page, settings)["height"] - 100),
         delay_ms=settings.get("capture", "scroll_delay_ms"),
         max_height=settings.get("capture", "max_height"), deadline=end,
     )
@@ -133,6 +139,12 @@ async def price_hints(page: Any, *, deadline: float) -> list[dict[str, Any]] | N
     return await bounded(page.evaluate(PRICE_HINTS_JS), deadline)
 
 
+async def checked_boxes(page: Any, *, deadline: float) -> list[dict[str, Any]] | None:
+    """Whether each checkbox and radio is ticked in the live page (a checkout's add-ons):
+    the saved HTML has only their default."""
+    return await bounded(page.evaluate(CHECKED_BOXES_JS), deadline)
+
+
 async def expand_chat(thread: chat_history.Thread | None, *, deadline: float) -> chat_history.Finished:
     """The document the chat record is read from (when the page's DOM will not do), then
     the thread grown to its full height, in its frame too, for the full-page screenshot."""
@@ -140,8 +152,10 @@ async def expand_chat(thread: chat_history.Thread | None, *, deadline: float) ->
 
 
 async def pii_boxes(page: Any, *, deadline: float) -> dict[str, Any] | None:
-    """Where personal data is drawn, for ``--redact`` to paint over later."""
-    return await bounded(page.evaluate(PII_BOXES_JS, pii_patterns()), deadline)
+    """Where personal data is drawn, for ``--redact`` to paint over later (in CSS px; the
+    screenshot has one pixel per CSS px whatever the device's pixel ratio)."""
+    found = await bounded(page.evaluate(PII_BOXES_JS, pii_patterns()), deadline)
+    return {**found, "dpr": 1} if isinstance(found, dict) and SCALE == "css" else found
 
 
 async def screenshot(page: Any, settings: Settings, *, deadline: float,
@@ -149,13 +163,14 @@ async def screenshot(page: Any, settings: Settings, *, deadline: float,
     """The full-page PNG; ``gate`` is held while a page too tall for one shot is shot."""
     height = await page_height(page, deadline)
     return await bounded(full_page(
-        page, height=height, viewport_width=settings.get("browser", "viewport_width"),
+        page, height=height, viewport_width=viewport(page, settings)["width"],
         max_height=settings.get("capture", "max_height"),
         single_shot_max=settings.get("capture", "single_shot_max"),
         timeout_ms=max(500.0, (deadline - time.monotonic()) * 1000), gate=gate,
     ), deadline, least=0.5)
 
 
-__all__ = ["PAGE_ANSWER_S", "Answer", "NetworkWatch", "PageHung", "bounded", "chat", "expand_chat", "html",
+__all__ = ["PAGE_ANSWER_S", "Answer", "NetworkWatch", "PageHung", "bounded", "chat", "checked_boxes",
+           "expand_chat", "html",
            "answer", "load", "navigate", "pii_boxes", "price_hints", "screenshot", "scroll", "settle",
            "text", "title", "user_agent"]

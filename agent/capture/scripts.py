@@ -93,6 +93,25 @@ PRICE_HINTS_JS = """() => {
 }"""
 
 
+# -- a checkout's boxes (agent.capture.phases) ---------------------------------------------
+
+# The live state of every checkbox and radio, in document order: page.content() saves the
+# ``checked`` attribute (the default the server sent), not what the page shows, so a box a
+# script ticked looks unticked there and one the buyer unticked still looks ticked. Read
+# only; ``extractors.checkout`` matches them to the saved page by position, id and name.
+CHECKED_BOXES_JS = """() => {
+  const boxes = document.querySelectorAll('input[type=checkbox i], input[type=radio i]');
+  const out = [];
+  for (let n = 0; n < boxes.length && n < 5000; n++) {
+    const el = boxes[n];
+    out.push({n, type: (el.getAttribute('type') || '').toLowerCase(),
+              id: el.getAttribute('id') || '', name: el.getAttribute('name') || '',
+              checked: el.checked === true});
+  }
+  return out;
+}"""
+
+
 # -- where personal data is drawn (storage.evidence.screenmask paints over it) ----------
 
 # Text nodes are joined per block-level element (so 138<b>1234</b>5678 is one number, but

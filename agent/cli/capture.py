@@ -10,39 +10,53 @@ import click
 from agent.capture import KINDS
 from agent.cli import output
 from agent.cli.base import Env, common
-from agent.errors import UsageError
 
 
 @click.command()
-@click.argument("urls", nargs=-1, required=True)
+@click.argument("urls", nargs=-1, required=True, metavar="URL|SHARE_TEXT...")
 @click.option("--kind", type=click.Choice(KINDS), default="listing", show_default=True,
-              help="What the page is: a product listing, a chat with a seller, any page.")
+              help="What the page is: a product listing, a chat with a seller, any page, or a "
+                   "checkout (the order page before paying).")
 @click.option("--json", "as_json", is_flag=True, help="One JSON line per snapshot on stdout.")
 @click.option("--allow-file", is_flag=True, help="Allow file:// URLs (refused by default).")
 @click.option("--browser-path", help="Chromium executable to use.")
 @click.option("--timeout", type=float, help="Seconds one capture may take (default 60).")
 @click.option("--session", "session_name", metavar="NAME",
               help="Capture signed in, with a session saved by `jianyipai login`.")
+@click.option("--device", metavar="NAME",
+              help='Capture as this phone, a name of Playwright\'s device list ("iPhone 13", '
+                   '"Pixel 7"): its screen, user agent, pixel ratio and touch.')
 @common
 def capture(env: Env, urls: tuple[str, ...], kind: str, as_json: bool, allow_file: bool,
-            browser_path: str | None, timeout: float | None, session_name: str | None) -> None:
-    """Capture each URL as an immutable snapshot."""
+            browser_path: str | None, timeout: float | None, session_name: str | None,
+            device: str | None) -> None:
+    """Capture each URL as an immutable snapshot.
+
+    A URL may be a share message pasted from a shopping app ('【淘宝】https://m.tb.cn/h.5Xyz?tk=AbCd
+    「无线蓝牙耳机」点击链接直接打开', 'Check out this item on eBay! https://ebay.us/xyz'): its first
+    http(s) link is captured (short links followed) and the whole text kept in the manifest as
+    shared_text. Quote it. Pasted without quotes, an argument with no link that is not an
+    address is a word of the share text of the nearest link before it (before the first link:
+    of the first link), joined with single spaces; a link with & or ; in it must be quoted.
+    A text with no link is an error (a 淘口令 like ￥AbCd1234￥ opens only in the Taobao app).
+
+    Sites for phones (capture.mobile_hosts: m.jd.com, m.tb.cn, h5.…) are captured as
+    capture.mobile_device ("iPhone 13"); --device captures every page as the phone named.
+    """
     from agent.batch import run_capture
+    from agent.capture.browser import check_devices
     from agent.cli.progress import Progress
-    from agent.urls import check_url
+    from agent.urls import read_targets
 
     env.settings.override("browser", "path", browser_path)
     env.settings.override("capture", "timeout", timeout)
-    checked: list[str] = []
-    bad = 0
-    for url in urls:
-        try:
-            checked.append(check_url(url, allow_file=allow_file))
-        except UsageError as exc:
-            output.echo_err(f"jianyipai: error: {exc}")
-            bad += 1
+    checked, errors = read_targets(urls, allow_file=allow_file)
+    for error in errors:
+        output.echo_err(f"jianyipai: error: {error}")
+    bad = len(errors)
     if not checked:
         sys.exit(2)
+    check_devices(env.settings, [p.url for p in checked], device)
     store = env.store()
     session = None
     if session_name is not None:
@@ -62,7 +76,7 @@ def capture(env: Env, urls: tuple[str, ...], kind: str, as_json: bool, allow_fil
             output.emit_json({**m, "id": outcome.snapshot_id, "record": outcome.record})
 
     outcomes = run_capture(env.settings, store, checked, kind, on_start=progress.start, on_done=done,
-                           session=session, say=output.echo_err)
+                           session=session, device=device, say=output.echo_err)
     progress.close()
     if not as_json:
         for o in outcomes:
@@ -71,8 +85,8 @@ def capture(env: Env, urls: tuple[str, ...], kind: str, as_json: bool, allow_fil
                 click.echo()
     failed = bad + sum(1 for o in outcomes if o.error)
     if failed:
-        if len(urls) > 1:
-            output.echo_err(f"jianyipai: {failed} of {len(urls)} URLs could not be captured")
+        if len(checked) + bad > 1:
+            output.echo_err(f"jianyipai: {failed} of {len(checked) + bad} URLs could not be captured")
         sys.exit(1)
 
 
@@ -80,7 +94,8 @@ def capture(env: Env, urls: tuple[str, ...], kind: str, as_json: bool, allow_fil
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--url", help="The address the pages were saved from (for site profiles, links); "
                             "default: each page's canonical link or og:url.")
-@click.option("--kind", type=click.Choice(("listing", "chat")), default="listing", show_default=True)
+@click.option("--kind", type=click.Choice(("listing", "chat", "checkout")), default="listing",
+              show_default=True)
 @click.option("--captured-at", metavar="ISO",
               help="When the page was shown (RFC 3339). Chats: for 今天/昨天 (default: the "
                    "file's modification time). Listings: the year of promise dates such as "

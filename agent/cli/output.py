@@ -74,7 +74,7 @@ def record_text(source: str, record: dict[str, Any]) -> str:
         from agent.cli.chatview import chat_lines
 
         return "\n".join([f"== {source}", f"title      {record.get('title') or '-'}",
-                          *chat_lines(record, None),
+                          *chat_lines(record, None), *anomaly_lines(record.get("anomalies")),
                           *(f"warning    {w}" for w in record.get("warnings") or [])])
     lines = [f"== {source}", f"title      {record.get('title') or '-'}",
              f"price      {price_text(record)}"]
@@ -100,12 +100,20 @@ def record_text(source: str, record: dict[str, Any]) -> str:
 
 
 def anomaly_lines(anomalies: Any) -> list[str]:
-    """One line per anomaly: severity, code and its text (a candidate, not a verdict)."""
-    lines = []
-    for item in anomalies if isinstance(anomalies, list) else []:
-        text = item.get("text") or {}
-        lines.append(f"anomaly    {item.get('severity')} {item.get('code')}: "
-                     f"{text.get('zh') or ''} {text.get('en') or ''}".rstrip())
+    """The anomalies, most severe first: severity, code, the Chinese then the English text,
+    and the evidence on one line; headed by the reminder that they are candidates."""
+    from storage.evidence.anomaly_view import NOTE_EN, NOTE_ZH, findings
+
+    found = findings({"anomalies": anomalies})
+    if not found:
+        return []
+    lines = [f"anomalies  {len(found)}: {NOTE_ZH} {NOTE_EN}"]
+    for item in found:
+        lines.append(f"anomaly    {item.severity} {item.code}: {item.zh}".rstrip())
+        if item.en:
+            lines.append(f"           {item.en}")
+        if item.evidence:
+            lines.append(f"           evidence: {item.evidence_text}")
     return lines
 
 

@@ -63,7 +63,7 @@ ITEM_1001_SPECS = (
 )
 
 # Listings whose content changes with set_version(); value = highest version.
-VERSIONED_ITEMS: dict[str, int] = {"1001": 2}
+VERSIONED_ITEMS: dict[str, int] = {"1001": 2, "price-was": 2}  # price-was: history_pages
 VERSIONED_CHATS: dict[str, int] = {"s1": 2}
 
 # Home page tiles: (url, title, price text, image).

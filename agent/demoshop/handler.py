@@ -19,6 +19,7 @@ from . import (
     chat,
     checkout_pages,
     en_pages,
+    history_pages,
     im_pages,
     images,
     item_pages,
@@ -146,7 +147,8 @@ class Handler(BaseHTTPRequestHandler):
             page = blocked_pages.captcha if shop.blocked[path] == "captcha" else blocked_pages.login
             return self._send(200, page(path))
         host = (self.headers.get("Host") or "").rsplit(":", 1)[0].lower()
-        for pages in (anomaly_pages, checkout_pages, qr_pages, share_pages):  # issue 14
+        for pages in (anomaly_pages, checkout_pages, qr_pages, share_pages,
+                      history_pages):  # issue 14
             got = pages.answer(shop, host, path, query)
             if got is not None:
                 status, body, ctype, headers = got

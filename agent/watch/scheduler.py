@@ -184,7 +184,8 @@ class Watcher:
             return
         outcome = await capture_one(capturer, self.store, t.url, t.kind, session=session,
                                     say=lambda line: self._emit({"event": "note", "url": t.url,
-                                                                 "text": line}))
+                                                                 "text": line}),
+                                    device=t.device, device_why="target device")
         if outcome.snapshot_id is None:
             self._failed(t, row, attempt, outcome.error or "no snapshot", pending)
             return

@@ -9,6 +9,7 @@ Each target is a table::
     label = "耳机 Pro 2"      # optional
     profile = "tmall"         # optional site profile name
     session = "shop-login"    # optional session name
+    device = "Pixel 7"        # optional: capture as this phone (Playwright's device list)
 
 Validated at load (``agent.settings`` calls :func:`load_targets` for ``[[targets]]``): unknown keys, a
 missing or doubled schedule, a bad duration or crontab are rejected with file, key, reason.
@@ -24,7 +25,7 @@ from urllib.parse import urlsplit
 from agent.capture import KINDS
 from agent.errors import ConfigError
 
-KEYS = ("url", "kind", "every", "cron", "label", "profile", "session")
+KEYS = ("url", "kind", "every", "cron", "label", "profile", "session", "device")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*([smhdw])")
 
@@ -38,6 +39,7 @@ class Target:
     label: str | None = None
     profile: str | None = None
     session: str | None = None
+    device: str | None = None  # else a desktop, or capture.mobile_device on a mobile host
 
     @property
     def key(self) -> str:
@@ -110,7 +112,8 @@ def load_targets(value: Any, path: Path | str) -> tuple[Target, ...]:
             except ValueError as exc:
                 raise ConfigError(f"{at}.cron: {cron!r} is not a crontab (minute hour day month weekday): {exc}") from None
         target = Target(url=url, kind=kind, every=seconds, cron=cron, label=table.get("label"),
-                        profile=table.get("profile"), session=table.get("session"))
+                        profile=table.get("profile"), session=table.get("session"),
+                        device=table.get("device"))
         if target.key in seen:
             raise ConfigError(f"{at}: {kind} {url} is listed twice")
         seen.add(target.key)

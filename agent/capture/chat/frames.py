@@ -14,6 +14,7 @@ import time
 from typing import Any
 
 from agent.capture.chat.scripts import PIN_JS
+from agent.capture.screenshot import SCALE
 from agent.capture.scripts import PII_BOXES_JS
 from storage.evidence.screenmask import patterns as pii_patterns
 
@@ -186,7 +187,7 @@ async def paint_parts(page: Any, frame: Any, *, deadline: float) -> list[tuple[f
             if height <= 0:
                 break
             shot = await page.screenshot(timeout=max(500.0, _left(deadline) * 1000), animations="disabled",
-                                         caret="hide", clip={"x": box["x"], "y": top,
+                                         caret="hide", scale=SCALE, clip={"x": box["x"], "y": top,
                                                              "width": box["w"], "height": height})
             parts.append((float(box["x"]), y, shot))
             y += height

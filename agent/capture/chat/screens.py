@@ -24,6 +24,7 @@ from typing import Any
 from PIL import Image
 
 from agent.capture.chat.frames import pii_boxes
+from agent.capture.screenshot import SCALE
 from agent.errors import first_line
 
 GAP = 12  # CSS px between two shots
@@ -62,7 +63,7 @@ class Shots:
             element = handle.as_element()
             if element is None:
                 return
-            png = await element.screenshot(animations="disabled", caret="hide",
+            png = await element.screenshot(animations="disabled", caret="hide", scale=SCALE,
                                            timeout=max(500.0, left * 1000))
             found = await pii_boxes(frame, light=True, deadline=deadline)
             where = await asyncio.wait_for(frame.evaluate(
