@@ -9,6 +9,7 @@ DEMO_STORE ?= demo-store
 
 install: $(STAMP)
 	@scripts/ensure-browser
+	@scripts/ensure-servers
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +30,7 @@ bench: install
 	$(PY) bench/bench_web.py
 	$(PY) bench/bench_bound.py
 	$(PY) bench/bench_fuzz.py
+	$(PY) bench/bench_queue.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -28,6 +28,17 @@ class Setting:
 SETTINGS: tuple[Setting, ...] = (
     Setting("storage", "path", str, None,
             "Folder of the evidence store (default: the user data folder).", env="JIANYIPAI_STORE"),
+    Setting("storage", "index", str, None,
+            "A group's shared ledger, index and seals: a PostgreSQL URL "
+            "(`postgresql://user@host/db`) every worker names; unset, they live in the store "
+            "folder (SQLite and a ledger file). Signing keys stay in each worker's store folder.",
+            env="JIANYIPAI_INDEX"),
+    Setting("storage", "blobs", str, None,
+            "A group's shared blobs (artifacts and manifests) in an S3-compatible bucket: "
+            "`s3://BUCKET[/PREFIX]?endpoint=URL&region=NAME&profile=NAME` (endpoint: MinIO, "
+            "SeaweedFS…; none for AWS). Credentials come from `AWS_ACCESS_KEY_ID` and "
+            "`AWS_SECRET_ACCESS_KEY` or an AWS profile, never from this URL. Unset: the store "
+            "folder's `blobs/`.", env="JIANYIPAI_BLOBS"),
     Setting("browser", "path", str, None,
             "Chromium executable to use instead of searching for one.", env="JIANYIPAI_CHROMIUM"),
     Setting("browser", "headless", bool, True, "Run the browser without a window."),
@@ -108,6 +119,27 @@ SETTINGS: tuple[Setting, ...] = (
             "PEM files of CA certificates a timestamp authority must chain to when verifying."),
     Setting("evidence", "tsa_timeout", float, 15.0,
             "Seconds to wait for one timestamp authority.", minimum=1),
+    Setting("queue", "broker", str, None,
+            "Redis URL of the task queue (`redis://127.0.0.1:6379/0`) that `capture --queue` and "
+            "`watch --queue` send capture jobs to and `jianyipai worker` takes them from.",
+            env="JIANYIPAI_BROKER"),
+    Setting("queue", "retries", int, 3,
+            "Retries of a queued capture that failed (not of a bad job) before it goes to the "
+            "dead-letter list (`watch --failures`).", minimum=0),
+    Setting("queue", "backoff", float, 30.0,
+            "Seconds before the first retry of a queued capture; each further retry waits about "
+            "twice as long, at most an hour.", minimum=0.01),
+    Setting("queue", "host_concurrency", int, 1,
+            "Most captures of one host at once, across all workers.", minimum=1),
+    Setting("queue", "host_gap", int, 5,
+            "Least whole seconds between the starts of two captures of one host, across all "
+            "workers; 0: no gap.", minimum=0),
+    Setting("queue", "heartbeat_timeout", float, 60.0,
+            "Seconds a worker may be silent before it is taken for dead and the jobs it had "
+            "taken go back to the queue for the other workers.", minimum=1),
+    Setting("queue", "leader_ttl", float, 30.0,
+            "Seconds the scheduler leader's lock lasts unless renewed; a standby `watch --queue` "
+            "takes over at most this long after the leader dies.", minimum=1),
 )
 
 _BY_KEY = {(s.section, s.key): s for s in SETTINGS}
@@ -242,3 +274,13 @@ def markdown() -> str:
 
 if __name__ == "__main__":
     print(markdown(), end="")
+
+
+def open_store(settings: Settings, store_dir: str | os.PathLike[str], *, create: bool = True) -> Any:
+    """The store the settings describe: the folder, with the group's index (PostgreSQL) and
+    blobs (S3) when ``storage.index`` / ``storage.blobs`` name them. Every command, the
+    viewer, its capture jobs and the complaint open it here, so they all see one store."""
+    from storage import Store
+
+    return Store(store_dir, create=create, index=settings.get("storage", "index"),
+                 blobs=settings.get("storage", "blobs"))

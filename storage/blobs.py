@@ -5,6 +5,7 @@ import hashlib
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Protocol
 
 from storage.canonical import sha256_hex
 from storage.errors import StoreError
@@ -12,6 +13,30 @@ from storage.files import write_once
 
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
 _CHUNK = 1 << 20
+
+
+class Blobs(Protocol):
+    """What the store asks of a blob back end: this folder's ``BlobStore`` (the default) or
+    ``storage.blobs_s3.S3BlobStore``. Blobs are named by the SHA-256 of their bytes and never
+    rewritten."""
+
+    def exists(self, digest: str) -> bool: ...
+
+    def put(self, data: bytes) -> str:
+        """Store ``data`` unless it is there; return its digest."""
+        ...
+
+    def get(self, digest: str) -> bytes:
+        """The bytes; StoreError when the blob is missing (or, where checked, corrupt)."""
+        ...
+
+    def rehash(self, digest: str) -> tuple[str, int] | None:
+        """Digest and size of the stored bytes now; None when the blob is gone."""
+        ...
+
+    def __iter__(self) -> Iterator[str]:
+        """Every stored blob's name, in order."""
+        ...
 
 
 class BlobStore:

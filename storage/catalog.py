@@ -38,22 +38,21 @@ def targets(index: Index, *, q: str | None = None, status: str | None = None, pa
     """
     latest: dict[str, Any] = {}
     count: dict[str, int] = {}
-    shown_facts: dict[str, tuple[str | None, str | None]] = {}  # url -> (previous, latest) facts
-    for r in index.db.execute("SELECT seq, target_url, title, blocked, facts FROM snapshots ORDER BY seq"):
+    differs: dict[str, int] = {}  # url -> whether its latest capture that showed the listing differs
+    for r in index.db.execute("SELECT seq, target_url, title, blocked, differs FROM snapshots ORDER BY seq"):
         url = r["target_url"]
         latest[url] = r
         count[url] = count.get(url, 0) + 1
         if not r["blocked"]:
-            shown_facts[url] = (shown_facts.get(url, (None, None))[1], r["facts"])
+            differs[url] = r["differs"]
     failures = last_failure or {}
     found = []
     for url, r in latest.items():
-        prev_facts, last_facts = shown_facts.get(url, (None, None))
         if url in failures and failures[url] > _epoch(index, r["seq"]):
             state = "failing"
         elif r["blocked"]:
             state = "blocked"
-        elif prev_facts is not None and prev_facts != last_facts:
+        elif differs.get(url):
             state = "changed"
         else:
             state = "ok"
@@ -84,17 +83,9 @@ def timeline(index: Index, url: str, *, page: int = 1, per_page: int = 100) -> t
     """(one page of captures newest first, with ``changed`` marks; the whole price series)."""
     db = index.db
     all_rows = db.execute(
-        "SELECT seq, id, captured_at, price, currency, blocked, facts FROM snapshots"
+        "SELECT seq, id, captured_at, price, currency, blocked, since, differs FROM snapshots"
         " WHERE target_url = ? ORDER BY seq", (url,)).fetchall()
-    changed: dict[str, str | None] = {}
-    last_facts: str | None = None
-    last_id: str | None = None
-    for r in all_rows:
-        if r["blocked"]:
-            continue
-        if last_facts is not None and r["facts"] != last_facts:
-            changed[r["id"]] = last_id
-        last_facts, last_id = r["facts"], r["id"]
+    changed = {r["id"]: r["since"] for r in all_rows if r["differs"]}  # see storage.history
     series = [{"id": r["id"], "captured_at": r["captured_at"], "amount": r["price"],
                "currency": r["currency"]} for r in all_rows if r["price"] and not r["blocked"]]
     total = len(all_rows)

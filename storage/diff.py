@@ -3,12 +3,20 @@
 ``diff_records(old, new, old_text, new_text)`` returns a plain dict (the ``--json`` form):
 
 - ``fields``: ``[{field, old, new}]`` for price, original price, title, availability,
-  seller, sku, shipping, rating, review count, status, removed;
+  stock count, seller, sku, shipping, rating, review count, status, removed, and the
+  promotion countdown (``end`` / ``start`` / none: its time left moves with every capture);
 - ``promises``: ``added`` / ``removed`` / ``reworded`` (same taxonomy code, other wording
   or parameters: ``{code, old, new}``), each promise as ``{code, text, params}``;
 - ``claims``: ``added`` / ``removed`` / ``reworded`` with their flags;
+- ``anomalies``: ``added`` / ``removed`` ``{code, severity, text}``, matched by code (a
+  finding's wording carries amounts and times that move while the finding stays);
 - ``text``: a unified diff of the visible text (bounded), and ``text_changed``;
-- ``changed``: whether anything above differs.
+- ``listing_changed``: whether the listing differs: any of the above but the text, where
+  :data:`MINOR_FIELDS` alone do not count; ``changed``: that, or the text.
+
+Everything but the text is computed from :func:`listing_facts`, a small projection of the
+record that the index keeps per snapshot, so "what changed" reads the same from the index
+(the viewer) as from the records (the CLI).
 
 Promises and claims are compared as multisets, so a promise shown twice and then once is
 one removal; where the page is a login wall or captcha (``record["blocked"]``) there is no
@@ -25,8 +33,11 @@ from typing import Any
 TEXT_DIFF_MAX_LINES = 400
 CLAIM_SIMILAR = 0.6
 
-FIELDS = ("title", "price", "original_price", "price_range", "availability", "seller", "sku",
-          "shipping", "rating", "review_count", "status", "removed")
+FIELDS = ("title", "price", "original_price", "price_range", "availability", "stock_count", "seller",
+          "sku", "shipping", "rating", "review_count", "status", "removed", "countdown")
+# Fields that move with every sale or review: shown when they change, but alone they do not
+# make a capture "different" (a watch of a busy listing would otherwise change every hour).
+MINOR_FIELDS = ("stock_count", "rating", "review_count")
 
 
 def _money(value: Any) -> Any:
@@ -48,7 +59,29 @@ def field_value(record: dict[str, Any] | None, name: str) -> Any:
         return value.get("text")
     if name == "removed":
         return bool(value)
+    if name == "countdown":
+        return (value.get("event") or "end") if isinstance(value, dict) else value
     return value
+
+
+def _anomaly(a: dict[str, Any]) -> dict[str, Any]:
+    return {"code": a.get("code"), "severity": a.get("severity"), "text": a.get("text")}
+
+
+def listing_facts(record: dict[str, Any] | None) -> dict[str, Any]:
+    """What the diff compares, and nothing else: each field's comparable value, promises,
+    claims and anomalies (without evidence). Plain JSON, and a record of its own: the
+    facts of facts are the same facts."""
+    record = record or {}
+    facts: dict[str, Any] = {name: field_value(record, name) for name in FIELDS}
+    facts["promises"] = [_promise(p) for p in _dicts(record.get("promises"))]
+    facts["claims"] = [_claim(c) for c in _dicts(record.get("claims"))]
+    facts["anomalies"] = [_anomaly(a) for a in _dicts(record.get("anomalies"))]
+    return facts
+
+
+def _dicts(value: Any) -> list[dict[str, Any]]:
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
 
 
 def field_changes(old: dict[str, Any] | None, new: dict[str, Any] | None) -> list[dict[str, Any]]:
@@ -124,6 +157,12 @@ def claim_changes(old: Iterable[dict[str, Any]], new: Iterable[dict[str, Any]]) 
     return {"added": came, "removed": removed, "reworded": reworded}
 
 
+def anomaly_changes(old: Iterable[dict[str, Any]], new: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    gone, came = _unmatched([_anomaly(a) for a in old], [_anomaly(a) for a in new],
+                            lambda a: str(a["code"]))
+    return {"added": came, "removed": gone}
+
+
 def text_diff(old: str, new: str, *, context: int = 1,
               max_lines: int = TEXT_DIFF_MAX_LINES) -> tuple[list[str], bool]:
     """Unified diff lines of the visible text (at most ``max_lines``) and whether it was cut."""
@@ -137,23 +176,30 @@ def text_diff(old: str, new: str, *, context: int = 1,
     return lines, False
 
 
+def diff_facts(old: dict[str, Any] | None, new: dict[str, Any] | None) -> dict[str, Any]:
+    """The diff of two records (or of their :func:`listing_facts`) without the text."""
+    old, new = listing_facts(old), listing_facts(new)
+    fields = field_changes(old, new)
+    promises = promise_changes(old["promises"], new["promises"])
+    claims = claim_changes(old["claims"], new["claims"])
+    anomalies = anomaly_changes(old["anomalies"], new["anomalies"])
+    listing_changed = bool([f for f in fields if f["field"] not in MINOR_FIELDS]
+                           or any(promises.values()) or any(claims.values())
+                           or any(anomalies.values()))
+    return {"fields": fields, "promises": promises, "claims": claims, "anomalies": anomalies,
+            "listing_changed": listing_changed}
+
+
 def diff_records(old: dict[str, Any] | None, new: dict[str, Any] | None,
                  old_text: str = "", new_text: str = "") -> dict[str, Any]:
-    old, new = old or {}, new or {}
-    fields = field_changes(old, new)
-    promises = promise_changes(old.get("promises") or [], new.get("promises") or [])
-    claims = claim_changes(old.get("claims") or [], new.get("claims") or [])
+    diff = diff_facts(old, new)
     text, cut = text_diff(old_text, new_text)
-    listing_changed = bool(fields or any(promises.values()) or any(claims.values()))
     return {
-        "fields": fields,
-        "promises": promises,
-        "claims": claims,
+        **diff,
         "text": text,
         "text_truncated": cut,
         "text_changed": bool(text),
-        "listing_changed": listing_changed,
-        "changed": listing_changed or bool(text),
+        "changed": diff["listing_changed"] or bool(text),
     }
 
 
@@ -176,6 +222,11 @@ def summary_lines(diff: dict[str, Any]) -> list[str]:
         out.append(f"claim added [{', '.join(x['flags'])}]: {x['text']}")
     for x in c["reworded"]:
         out.append(f"claim reworded [{', '.join(x['new']['flags'])}]: {x['old']['text']} → {x['new']['text']}")
+    a = diff.get("anomalies") or {}
+    for x in a.get("added") or []:
+        out.append(f"anomaly appeared: {x['code']}")
+    for x in a.get("removed") or []:
+        out.append(f"anomaly no longer flagged: {x['code']}")
     return out
 
 

@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from storage.diff import diff_facts, listing_facts
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS snapshots (
     seq INTEGER PRIMARY KEY,
@@ -23,9 +25,14 @@ CREATE TABLE IF NOT EXISTS snapshots (
     price TEXT,
     currency TEXT,
     blocked INTEGER NOT NULL DEFAULT 0,
-    facts TEXT
+    facts TEXT,
+    anomalies TEXT,
+    listing TEXT,
+    since TEXT,
+    differs INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS snapshots_target ON snapshots(target_url, seq);
+CREATE INDEX IF NOT EXISTS snapshots_differs ON snapshots(target_url, seq) WHERE differs = 1;
 CREATE TABLE IF NOT EXISTS artifacts (
     snapshot_id TEXT NOT NULL,
     name TEXT NOT NULL,
@@ -49,7 +56,7 @@ CREATE TABLE IF NOT EXISTS payloads (
 
 
 # Bumped whenever SCHEMA changes: an index of another version is dropped and rebuilt.
-VERSION = 3
+VERSION = 5
 
 # What a record says that matters for "did it change?": compared as one string per snapshot.
 FACT_FIELDS = ("title", "price", "original_price", "price_range", "availability", "seller", "sku",
@@ -69,7 +76,21 @@ def record_facts(record: dict[str, Any] | None) -> str | None:
     return json.dumps(facts, ensure_ascii=False, sort_keys=True)
 
 
+def record_anomalies(record: dict[str, Any] | None) -> str | None:
+    """The record's anomalies without their evidence (code, severity, text), for lists that
+    badge a target without reading its record; None when there are none."""
+    found = (record or {}).get("anomalies")
+    brief = [{k: a.get(k) for k in ("code", "severity", "text")}
+             for a in (found if isinstance(found, list) else [])[:50] if isinstance(a, dict)]
+    return json.dumps(brief, ensure_ascii=False, sort_keys=True) if brief else None
+
+
 class Index:
+    """The queries are written once, for SQLite and PostgreSQL alike (storage/pg.py runs them
+    there): portable SQL only, ``?`` parameters, rows read by name or position."""
+
+    Error: type[Exception] = sqlite3.Error  # what a failing query raises
+
     def __init__(self, path: Path) -> None:
         self.path = path
         self.db = sqlite3.connect(path, timeout=30, isolation_level=None)
@@ -111,11 +132,14 @@ class Index:
         }
         with self.db:
             self.db.execute("BEGIN IMMEDIATE")
+            change = self._change(seq, target, record)
+            self.db.execute("DELETE FROM snapshots WHERE seq = ? OR id = ?", (seq, snapshot_id))
+            self.db.execute("DELETE FROM artifacts WHERE snapshot_id = ?", (snapshot_id,))
             self.db.execute(
-                "INSERT OR REPLACE INTO snapshots"
+                "INSERT INTO snapshots"
                 " (seq, id, prev, captured_at, target_url, kind, final_url, status, title, summary,"
-                "  price, currency, blocked, facts)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "  price, currency, blocked, facts, anomalies, listing, since, differs)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     seq,
                     snapshot_id,
@@ -131,25 +155,54 @@ class Index:
                     price.get("currency"),
                     1 if (record or {}).get("blocked") else 0,
                     record_facts(record),
+                    record_anomalies(record),
+                    *change,
                 ),
             )
             for name, art in (manifest.get("artifacts") or {}).items():
                 self.db.execute(
-                    "INSERT OR REPLACE INTO artifacts VALUES (?,?,?,?,?)",
+                    "INSERT INTO artifacts VALUES (?,?,?,?,?)",
                     (snapshot_id, name, art["sha256"], art["size"], art["media_type"]),
                 )
             warc = (manifest.get("artifacts") or {}).get("warc") or {}
             self.db.executemany(
-                "INSERT OR IGNORE INTO payloads VALUES (?,?,?,?,?,?,?)",
+                "INSERT INTO payloads VALUES (?,?,?,?,?,?,?) ON CONFLICT DO NOTHING",
                 [(url, digest, seq, snapshot_id, warc.get("sha256", ""), date, rid)
                  for url, digest, date, rid in payloads],
             )
+
+    def _change(self, seq: int, target: dict[str, Any], record: dict[str, Any] | None
+                ) -> tuple[str | None, str | None, int]:
+        """(its listing facts (``storage.diff.listing_facts``); the newest earlier capture of
+        the target, same kind, that showed the listing; whether the listing differs from it):
+        kept so that no page reads records to say what changed and when (the words are made
+        from the two captures' facts when shown). Snapshots are added in ledger order, so
+        the earlier one is always here already."""
+        if not record or record.get("blocked"):
+            return None, None, 0
+        facts = listing_facts(record)
+        row = self.db.execute(
+            "SELECT id, listing FROM snapshots WHERE target_url = ? AND kind IS ? AND seq < ?"
+            " AND listing IS NOT NULL ORDER BY seq DESC LIMIT 1",
+            (target.get("url"), target.get("kind"), seq)).fetchone()
+        listing = json.dumps(facts, ensure_ascii=False, sort_keys=True)
+        if row is None:
+            return listing, None, 0
+        return listing, row["id"], 1 if diff_facts(json.loads(row["listing"]), facts)["listing_changed"] else 0
 
     def reset(self) -> None:
         with self.db:
             self.db.execute("DELETE FROM snapshots")
             self.db.execute("DELETE FROM artifacts")
             self.db.execute("DELETE FROM payloads")
+
+    def anomalies(self, ids: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
+        """id -> the brief anomalies (``record_anomalies``) of those snapshots that have any."""
+        wanted = list(ids)
+        rows = self.db.execute(
+            f"SELECT id, anomalies FROM snapshots WHERE anomalies IS NOT NULL AND id IN"
+            f" ({','.join('?' * len(wanted))})", wanted) if wanted else []
+        return {r[0]: json.loads(r[1]) for r in rows}
 
     def match_prefix(self, prefix: str) -> list[str]:
         rows = self.db.execute(
@@ -181,3 +234,13 @@ class Index:
             " JOIN snapshots s ON s.id = p.snapshot_id AND s.seq = p.seq"
             " WHERE p.url = ? AND p.digest = ? ORDER BY p.seq LIMIT 3", (url, digest))
         return [(r[0], r[1], r[2], r[3]) for r in rows]
+
+    def listing_captures(self, target_url: str | None, final_url: str | None
+                         ) -> list[tuple[str, str | None, str | None, str | None, str | None]]:
+        """(id, captured_at, price, currency, facts) of the listing captures, not blocked, of
+        this target or that landed on this final URL, in ledger order."""
+        rows = self.db.execute(
+            "SELECT id, captured_at, price, currency, facts FROM snapshots"
+            " WHERE kind = 'listing' AND blocked = 0 AND (target_url = ? OR final_url = ?)"
+            " ORDER BY seq", (target_url, final_url))
+        return [(r[0], r[1], r[2], r[3], r[4]) for r in rows]

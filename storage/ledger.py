@@ -45,8 +45,12 @@ class Ledger:
         return self.read()[0]
 
     def head(self) -> str | None:
+        return self.tip()[1]
+
+    def tip(self) -> tuple[int, str | None]:
+        """(how many snapshots, the newest one's id): what the next commit follows."""
         ids = self.ids()
-        return ids[-1] if ids else None
+        return len(ids), (ids[-1] if ids else None)
 
     def append(self, snapshot_id: str) -> None:
         """Append one id. Call with the lock held."""

@@ -65,12 +65,8 @@ def _captures(store: Store, manifest: dict[str, Any]) -> list[dict[str, Any]]:
     no record read."""
     target = (manifest.get("target") or {}).get("url")
     final = manifest.get("final_url") or target
-    rows = store.index.db.execute(
-        "SELECT id, captured_at, price, currency, facts FROM snapshots"
-        " WHERE kind = 'listing' AND blocked = 0 AND (target_url = ? OR final_url = ?)"
-        " ORDER BY seq", (target, final))
     out = []
-    for snapshot_id, captured_at, amount, currency, facts in rows:
+    for snapshot_id, captured_at, amount, currency, facts in store.index.listing_captures(target, final):
         at = parse(captured_at or "")
         if at is None:
             continue

@@ -100,10 +100,13 @@ class Sealer:
     def sign(self, snapshot_id: str) -> bytes:
         """Sign the id and keep the signature (write-once); return it."""
         signature = self._load_or_create().sign(snapshot_id.encode("ascii"))
-        path = self.path(snapshot_id, "sig")
-        if not write_once(path, signature):
-            return path.read_bytes()
+        if not self.keep(snapshot_id, "sig", signature):
+            return self.read(snapshot_id, "sig") or signature
         return signature
+
+    def keep(self, snapshot_id: str, suffix: str, data: bytes) -> bool:
+        """Keep a seal, write-once; True when kept now (False: one was there already)."""
+        return write_once(self.path(snapshot_id, suffix), data)
 
     def read(self, snapshot_id: str, suffix: str) -> bytes | None:
         try:

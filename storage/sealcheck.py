@@ -8,6 +8,7 @@ from typing import Any
 from cryptography import x509
 
 from storage.blobs import HEX64
+from storage.errors import StoreError
 from storage.evidence import tsa
 from storage.store import Store
 
@@ -30,7 +31,7 @@ def check(store: Store, ids: list[str], roots: list[x509.Certificate]) -> SealFi
             continue
         try:
             manifest = json.loads(store.blobs.get(snapshot_id))
-        except ValueError:
+        except (StoreError, ValueError):  # unreadable or corrupt: verify's blob checks report it
             continue
         if not isinstance(manifest, dict):
             continue
@@ -76,7 +77,7 @@ def _check_index(store: Store, ids: list[str], found: SealFindings) -> int:
             continue  # verify's ledger checks report these
         try:
             manifest: dict[str, Any] = json.loads(store.blobs.get(snapshot_id))
-        except ValueError:
+        except (StoreError, ValueError):
             continue
         target = manifest.get("target") or {}
         expected = {"seq": seq_of[snapshot_id], "prev": manifest.get("prev"),

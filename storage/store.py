@@ -16,18 +16,22 @@ A snapshot is written in this order: artifact blobs, manifest blob, signature, l
 index row.
 Only the ledger line makes it exist, so a kill at any moment leaves at most unreferenced
 blobs behind and the store stays verifiable.
+
+A group's store keeps the ledger, the index and the seals in PostgreSQL instead (``index``, a
+``postgresql://`` URL: storage/pg.py); the folder still holds this worker's signing key and
+everything else that is one machine's own (sessions, watch state, step log). Its blobs can
+live in an S3-compatible bucket (``blobs``, an ``s3://`` URL: storage/blobs_s3.py).
 """
 from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from storage.blobs import HEX64, BlobStore
+from storage.blobs import HEX64, Blobs, BlobStore
 from storage.canonical import canonical_json, sha256_hex
 from storage.errors import (
     AmbiguousIdError,
@@ -53,7 +57,8 @@ class Artifact:
 
 
 class Store:
-    def __init__(self, root: str | os.PathLike[str], *, create: bool = True) -> None:
+    def __init__(self, root: str | os.PathLike[str], *, create: bool = True,
+                 index: str | None = None, blobs: str | None = None) -> None:
         self.root = Path(root).expanduser()
         marker = self.root / MARKER
         if not marker.is_file():
@@ -76,10 +81,19 @@ class Store:
             if fmt != FORMAT:
                 raise StoreError(f"{self.root} holds store format {fmt!r}; this tool reads {FORMAT}")
         (self.root / "tmp").mkdir(exist_ok=True)
-        self.blobs = BlobStore(self.root / "blobs", self.root / "tmp")
-        self.ledger = Ledger(self.root / "ledger", self.root / "lock")
-        self.index = Index(self.root / "index.sqlite")
-        self.seals = Sealer(self.root)
+        self.blobs: Blobs = BlobStore(self.root / "blobs", self.root / "tmp")
+        if blobs:  # a group's shared blobs: an s3:// URL
+            from storage.blobs_s3 import S3BlobStore
+
+            self.blobs = S3BlobStore.from_url(blobs)
+        if index:  # a group's shared ledger, index and seals
+            from storage.pg import open_parts
+
+            self.ledger, self.index, self.seals = open_parts(index, self.root)
+        else:
+            self.ledger = Ledger(self.root / "ledger", self.root / "lock")
+            self.index = Index(self.root / "index.sqlite")
+            self.seals = Sealer(self.root)
         self._checked: dict[str, float] = {}  # blob digest -> when it last hashed to its name
         self.sync_index()
 
@@ -126,35 +140,59 @@ class Store:
         if record is None:
             record = _record_of(artifacts)
         with self.ledger.locked():
-            ids = self.ledger.ids()
-            manifest["prev"] = ids[-1] if ids else None
+            count, manifest["prev"] = self.ledger.tip()
             data = canonical_json(manifest)
             snapshot_id = self.blobs.put(data)
             self.seals.sign(snapshot_id)  # before the ledger line: every snapshot is signed
             self.ledger.append(snapshot_id)  # the snapshot exists from here on
             try:
-                self.index.add(len(ids) + 1, snapshot_id, manifest, manifest.get("title"),
+                self.index.add(count + 1, snapshot_id, manifest, manifest.get("title"),
                                record, [tuple(p) for p in payloads])
-            except sqlite3.Error:
+            except self.index.Error:
                 pass  # the index is a cache: sync_index() brings it up to the ledger on next open
         return snapshot_id, manifest
 
     def sync_index(self) -> None:
         """Bring the index up to the ledger (after a crash, or a copied store)."""
-        ids = self.ledger.ids()
-        indexed = self.index.ids()
-        if indexed == ids:
+        if self.index.ids() == self.ledger.ids():
             return
-        start = len(indexed) if ids[: len(indexed)] == indexed else 0
-        if start == 0 and indexed:
-            self.index.reset()
-        for seq, snapshot_id in enumerate(ids[start:], start=start + 1):
+        with self.ledger.locked():  # workers sharing an index: one rebuilds, the others wait
+            ids = self.ledger.ids()
+            indexed = self.index.ids()
+            start = len(indexed) if ids[: len(indexed)] == indexed else 0
+            if start == 0 and indexed:
+                self.index.reset()
+            for seq, snapshot_id in enumerate(ids[start:], start=start + 1):
+                try:
+                    manifest = self._load_manifest(snapshot_id)
+                except StoreError:
+                    continue  # verify reports it
+                self.index.add(seq, snapshot_id, manifest, manifest.get("title"),
+                               self._stored_record(manifest), self._stored_payloads(manifest))
+
+    def adopt(self, snapshot_id: str, seals: dict[str, bytes]) -> bool:
+        """Append a snapshot copied from another store (its blobs are here already) with its
+        seals, keeping its id: its manifest's ``prev`` must be this ledger's head. False when
+        the ledger holds it already (its missing seals are kept all the same)."""
+        manifest = self._load_manifest(snapshot_id)
+        with self.ledger.locked():
+            ids = self.ledger.ids()
+            head = ids[-1] if ids else None
+            new = snapshot_id not in ids
+            if new and manifest.get("prev") != head:
+                raise StoreError(f"snapshot {snapshot_id[:12]} follows {str(manifest.get('prev'))[:12]},"
+                                 f" but this store's last snapshot is {str(head)[:12]}")
+            for suffix, data in seals.items():
+                self.seals.keep(snapshot_id, suffix, data)
+            if not new:
+                return False
+            self.ledger.append(snapshot_id)
             try:
-                manifest = self._load_manifest(snapshot_id)
-            except StoreError:
-                continue  # verify reports it
-            self.index.add(seq, snapshot_id, manifest, manifest.get("title"),
-                           self._stored_record(manifest), self._stored_payloads(manifest))
+                self.index.add(len(ids) + 1, snapshot_id, manifest, manifest.get("title"),
+                               self._stored_record(manifest), self._stored_payloads(manifest))
+            except self.index.Error:
+                pass  # as in commit: sync_index() catches up
+        return True
 
     def _stored_payloads(self, manifest: dict[str, Any]) -> list[tuple[str, str, str, str]]:
         art = (manifest.get("artifacts") or {}).get("warc")

@@ -29,6 +29,7 @@ class Problem:
 @dataclass
 class Report:
     snapshots: int = 0
+    head: str | None = None  # the ledger's newest snapshot: two stores with the same chain agree
     blobs: int = 0
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -61,6 +62,7 @@ def verify(store: Store, tsa_roots: list[Any] | None = None) -> Report:
             bad_blobs[name] = f"content changed (now hashes to {now[0]})"
 
     ids, tail = store.ledger.read()
+    report.head = ids[-1] if ids else None
     if tail is not None:
         report.notes.append("the ledger ends with an interrupted append, which never committed")
     prev: str | None = None

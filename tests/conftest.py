@@ -1,6 +1,8 @@
 """Shared fixtures: the demo shop on a free port, a fresh store, the real CLI in a subprocess."""
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import json
 import os
 import socket
@@ -12,6 +14,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from servers import (  # noqa: F401  (fixtures: the loopback servers)
+    postgres_server,
+    postgres_url,
+    redis_server,
+    redis_url,
+    s3_bucket,
+    s3_server,
+)
 
 from agent.demoshop import DemoShop
 
@@ -100,3 +110,15 @@ def color_runs(img: Any, x: int, color: tuple[int, int, int], tol: int = 6) -> i
         count += hit and not inside
         inside = hit
     return count
+
+
+def run_async(coro: Any) -> Any:
+    """``asyncio.run(coro)``; on a fresh thread when this one already runs an event loop (the
+    sync Playwright of pytest-playwright's ``page`` fixture leaves one running for the rest of
+    the session), so a test's result never depends on which tests ran before it."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()

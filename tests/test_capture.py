@@ -24,7 +24,7 @@ from agent.capture.browser import (
 from agent.capture.screenshot import PngSheet, _hold
 from agent.settings import load
 from storage import Store
-from tests.conftest import assert_one_line_error, closed_port, run_cli
+from tests.conftest import assert_one_line_error, closed_port, run_async, run_cli
 
 pytestmark = pytest.mark.browser
 
@@ -275,7 +275,7 @@ def test_the_tall_shot_gate_is_never_kept_by_a_page_that_stopped_waiting() -> No
         gate.release()
         return [late, waiting.cancelled(), free, not gate.locked()]
 
-    assert asyncio.run(run()) == [False, True, True, True]
+    assert run_async(run()) == [False, True, True, True]
 
 
 def test_removed_listing_and_server_error_are_snapshots_with_their_status(shop, store_dir, fast_config) -> None:
@@ -435,7 +435,7 @@ def test_the_launched_browser_keeps_every_feature_playwright_switches_off() -> N
                 await browser.close()
         return []
 
-    args = asyncio.run(command_line())
+    args = run_async(command_line())
     switches = [set(a.split("=", 1)[1].split(",")) for a in args if a.startswith("--disable-features=")]
     assert len(switches) >= 2, args  # Playwright's, then ours
     assert switches[0] <= switches[-1], switches[0] - switches[-1]

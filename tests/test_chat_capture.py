@@ -6,7 +6,6 @@ and are committed to a real store, and `jianyipai thread` reads that store.
 """
 from __future__ import annotations
 
-import asyncio
 import io
 import time
 from datetime import UTC, datetime
@@ -22,7 +21,7 @@ from agent.demoshop import DemoShop
 from agent.pipeline import Capturer
 from agent.settings import load
 from storage import Store
-from tests.conftest import color_runs, run_cli
+from tests.conftest import color_runs, run_async, run_cli
 
 pytestmark = pytest.mark.browser
 
@@ -53,7 +52,7 @@ def capture_into(store_dir: Path, url: str, clock: Clock, config: Path | None = 
         async with Capturer(settings, clock=clock.utc) as capturer:
             return await capturer.capture(url, kind)
 
-    cap = asyncio.run(run())
+    cap = run_async(run())
     with Store(store_dir) as store:
         snapshot_id, manifest = store.commit(cap.manifest, list(cap.artifacts.values()))
     return snapshot_id, manifest, cap.record, {n: a.data for n, a in cap.artifacts.items()}

@@ -8,7 +8,6 @@ known; captures run in-process, in one browser, and are committed to a real stor
 """
 from __future__ import annotations
 
-import asyncio
 import base64
 import io
 import json
@@ -30,7 +29,7 @@ from agent.pipeline import Capturer
 from agent.settings import load
 from extractors import extract_chat
 from storage import Store
-from tests.conftest import color_runs, run_cli
+from tests.conftest import color_runs, run_async, run_cli
 
 pytestmark = pytest.mark.browser
 
@@ -81,7 +80,7 @@ def im_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
     with DemoShop(now=clock.shop) as shop:
         out["shop"] = shop.url
-        asyncio.run(run(shop))
+        run_async(run(shop))
     return out
 
 
@@ -156,7 +155,7 @@ def test_windowed_list_keeps_few_rows_in_the_dom(shop: DemoShop) -> None:
             await browser.close()
             return [*counts, total]
 
-    *counts, height = asyncio.run(run())
+    *counts, height = run_async(run())
     assert max(counts) <= 25 and height > 90 * 56  # all 90 loaded, a handful drawn
 
 

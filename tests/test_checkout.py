@@ -2,7 +2,6 @@
 ``checkout_price_mismatch`` / ``preselected_addon`` against listings captured in a store."""
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +14,7 @@ from agent.settings import load
 from extractors import ExtractError, extract_checkout
 from storage import Store, checkout_match
 from storage.checkout_match import normal_title, title_score, url_keys
-from tests.conftest import run_cli
+from tests.conftest import run_async, run_cli
 
 URL = "https://buy.example.cn/order/confirm"
 
@@ -391,7 +390,7 @@ def test_a_failed_live_read_falls_back_to_attributes(shop: Any, tmp_path: Path) 
                 return await capture_one(capturer, store, f"{shop.url}/checkout/surprise",
                                          "checkout", inject={"checked boxes": RuntimeError("boom")})
 
-    outcome = asyncio.run(run())
+    outcome = run_async(run())
     assert outcome.snapshot_id and "checked boxes: failed (boom)" in outcome.manifest["warnings"]
     record = outcome.record
     assert addon(record, "shipping_insurance")["checked_by"] == "attribute"

@@ -7,7 +7,6 @@ by a clock the shop and the capturer share.
 """
 from __future__ import annotations
 
-import asyncio
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -26,6 +25,7 @@ from storage import Artifact, Store
 from storage.findings import stored_anomalies
 from storage.listing_history import anomalies
 from storage.times import rfc3339
+from tests.conftest import run_async
 
 T = "2026-12-02T04:00:00Z"
 URL = "https://shop.example/item/7"
@@ -357,7 +357,7 @@ def history(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
                         assert got.error is None, got.error
                         out.setdefault(name, []).append(got)
 
-    asyncio.run(run())
+    run_async(run())
     return {"outcomes": out, "store": tmp / "store"}
 
 

@@ -5,7 +5,6 @@ snapshot is still committed, its warnings name the step, and ``verify`` passes.
 """
 from __future__ import annotations
 
-import asyncio
 import json
 import subprocess
 import sys
@@ -22,7 +21,7 @@ from agent.watch.scheduler import Watcher
 from agent.watch.targets import load_targets
 from storage import Store, steplog
 from storage.verify import verify
-from tests.conftest import ROOT, FakeClock, run_cli
+from tests.conftest import ROOT, FakeClock, run_async, run_cli
 
 pytestmark = pytest.mark.browser
 
@@ -62,7 +61,7 @@ def injected(shop: Any, tmp_path_factory: pytest.TempPathFactory) -> dict[str, A
                                                   inject={step: Injected(f"injected into {step}")})
         return out
 
-    outcomes = asyncio.run(run())
+    outcomes = run_async(run())
     return {"outcomes": outcomes, "store": store_dir}
 
 
@@ -130,7 +129,7 @@ def test_a_failed_change_check_is_no_failure_and_no_retry(fresh_shop: Any, tmp_p
                     clock=FakeClock(), notifier=Broken(webhook="http://127.0.0.1:9/x"),
                     on_event=on_event)
         try:
-            events = asyncio.run(w.run(max_captures=2))
+            events = run_async(w.run(max_captures=2))
         finally:
             w.close()
         kinds = [e["event"] for e in events if e["event"] != "start"]

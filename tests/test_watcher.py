@@ -1,7 +1,6 @@
 """The watcher against the demo shop: real Chromium, a fake clock, a real webhook server."""
 from __future__ import annotations
 
-import asyncio
 import json
 import threading
 from collections.abc import Iterator
@@ -18,7 +17,7 @@ from agent.watch.scheduler import Watcher
 from agent.watch.targets import load_targets
 from storage import Store
 from storage.watchstate import WatcherBusyError, WatchState
-from tests.conftest import FakeClock, closed_port
+from tests.conftest import FakeClock, closed_port, run_async
 
 pytestmark = pytest.mark.browser
 
@@ -60,7 +59,7 @@ def settings(tmp_path: Path, **watch: Any) -> Any:
 
 
 def run(w: Watcher, **kw: Any) -> list[dict[str, Any]]:
-    return asyncio.run(w.run(**kw))
+    return run_async(w.run(**kw))
 
 
 def targets(*pairs: tuple[str, str]) -> Any:

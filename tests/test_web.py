@@ -98,7 +98,7 @@ def test_targets_show_status_price_and_thumbnail(page: Page, viewer, filled) -> 
 def test_search_and_status_filter(page: Page, viewer) -> None:
     page.goto(viewer + "/")
     page.fill("input[name=q]", "Coffee")
-    page.click("button[type=submit]")
+    page.click("form.filters button[type=submit]")
     expect(page.locator("li.target")).to_have_count(1)
     expect(page.locator("li.target .title")).to_contain_text("Coffee")
     page.goto(viewer + "/?status=changed")

@@ -18,9 +18,22 @@ def cli() -> None:
 
 def build() -> click.Group:
     """The ``jianyipai`` group with every command added."""
-    from agent.cli import capture, demo, evidence, leaks, serve, sessions, store, thread, watch
+    from agent.cli import (
+        capture,
+        demo,
+        evidence,
+        leaks,
+        migrate,
+        serve,
+        sessions,
+        store,
+        thread,
+        watch,
+        worker,
+    )
 
-    for module in (capture, demo, evidence, leaks, serve, sessions, store, thread, watch):
+    for module in (capture, demo, evidence, leaks, migrate, serve, sessions, store, thread, watch,
+                   worker):
         for command in module.COMMANDS:
             cli.add_command(command)
     return cli

@@ -12,7 +12,7 @@ import click
 
 from agent.cli import output
 from agent.errors import JianyipaiError, first_line
-from agent.settings import Settings, default_store_dir, load
+from agent.settings import Settings, default_store_dir, load, open_store
 from storage import Store, StoreError
 
 
@@ -26,8 +26,13 @@ class Env:
 
     def store(self, create: bool = True) -> Store:
         if self._store is None:
-            self._store = Store(self.store_dir, create=create)
+            self._store = open_store(self.settings, self.store_dir, create=create)
         return self._store
+
+
+def store_dir_of(settings: Settings) -> Path:
+    """The store folder the settings name (``storage.path``), else the user data folder."""
+    return Path(settings.get("storage", "path") or default_store_dir()).expanduser()
 
 
 def common(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -42,8 +47,7 @@ def common(func: Callable[..., Any]) -> Callable[..., Any]:
         try:
             settings = load(config_opt)
             settings.override("storage", "path", str(store_opt) if store_opt else None)
-            store_dir = Path(settings.get("storage", "path") or default_store_dir()).expanduser()
-            env = Env(settings, store_dir)
+            env = Env(settings, store_dir_of(settings))
             try:
                 return func(env, **kwargs)
             finally:

@@ -26,10 +26,13 @@ from agent.cli.base import Env, common
 @click.option("--device", metavar="NAME",
               help='Capture as this phone, a name of Playwright\'s device list ("iPhone 13", '
                    '"Pixel 7"): its screen, user agent, pixel ratio and touch.')
+@click.option("--queue", "to_queue", is_flag=True,
+              help="Send capture jobs to the task queue ([queue] broker) for `jianyipai worker`s "
+                   "instead of capturing here; prints the job ids (--json: one line per job).")
 @common
 def capture(env: Env, urls: tuple[str, ...], kind: str, as_json: bool, allow_file: bool,
             browser_path: str | None, timeout: float | None, session_name: str | None,
-            device: str | None) -> None:
+            device: str | None, to_queue: bool) -> None:
     """Capture each URL as an immutable snapshot.
 
     A URL may be a share message pasted from a shopping app ('【淘宝】https://m.tb.cn/h.5Xyz?tk=AbCd
@@ -57,6 +60,9 @@ def capture(env: Env, urls: tuple[str, ...], kind: str, as_json: bool, allow_fil
     if not checked:
         sys.exit(2)
     check_devices(env.settings, [p.url for p in checked], device)
+    if to_queue:
+        _enqueue(env, checked, kind, as_json, device, session_name)
+        sys.exit(1 if bad else 0)
     store = env.store()
     session = None
     if session_name is not None:
@@ -88,6 +94,25 @@ def capture(env: Env, urls: tuple[str, ...], kind: str, as_json: bool, allow_fil
         if len(checked) + bad > 1:
             output.echo_err(f"jianyipai: {failed} of {len(checked) + bad} URLs could not be captured")
         sys.exit(1)
+
+
+def _enqueue(env: Env, checked: list[Any], kind: str, as_json: bool, device: str | None,
+             session_name: str | None) -> None:
+    """capture --queue: one job per page, sent to the queue; nothing is captured here."""
+    from agent.queue.broker import Queue, make_job
+
+    queue = Queue(env.settings)
+    try:
+        for pasted in checked:
+            job = make_job(pasted.url, kind, device=device, shared_text=pasted.shared_text,
+                           session=session_name)
+            job_id = queue.enqueue(job)
+            if as_json:
+                output.emit_json({"job": job_id, **job})
+            else:
+                click.echo(f"{job_id}  {pasted.url}")
+    finally:
+        queue.close()
 
 
 @click.command()

@@ -2,13 +2,18 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from agent.cli import output
 from agent.cli.base import Env, common
 from agent.errors import UsageError
+
+if TYPE_CHECKING:
+    from storage.evidence.report import ReportInput
 
 
 @click.command()
@@ -78,7 +83,10 @@ def export(env: Env, snapshots: tuple[str, ...], out: Path, redact: bool, as_jso
 @click.argument("snapshot")
 @click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="OUT.html or OUT.pdf.")
-@click.option("--complaint", is_flag=True, help="Add a complaint draft that lists the evidence.")
+@click.option("--complaint", is_flag=True,
+              help="Put a complaint built from what was found first (facts, legal basis, requests,"
+              " where to file, evidence list); write the 12315 form text (OUT.txt) and the WACZ"
+              " bundle to attach (OUT.wacz) beside it.")
 @click.option("--redact", is_flag=True,
               help="Mask phone numbers, ID numbers, e-mail and addresses (text, and screenshot"
               " where the capture recorded where they were drawn).")
@@ -89,6 +97,12 @@ def report(env: Env, snapshot: str, out: Path, complaint: bool, redact: bool) ->
     from storage.evidence.report import gather, render
 
     _check_out(out, (".html", ".pdf"))
+    if complaint:
+        from agent.complaint import siblings
+
+        for path in siblings(out):
+            if path.exists():
+                raise UsageError(f"{path} exists; not overwriting it")
     mask = None
     if redact:
         from storage.evidence.redact import redact_text
@@ -100,7 +114,10 @@ def report(env: Env, snapshot: str, out: Path, complaint: bool, redact: bool) ->
 
         if masked := masked_screenshot(env.store(create=False), data.snapshot_id, data.screenshot):
             data.screenshot, data.screenshot_note = masked
-    html = render(data, complaint=complaint, mask=mask)
+    if complaint:
+        _write_complaint(env, data, out, mask)
+        return
+    html = render(data, mask=mask)
     try:
         if out.suffix.lower() == ".pdf":
             to_pdf(html, str(out), env.settings)
@@ -109,6 +126,27 @@ def report(env: Env, snapshot: str, out: Path, complaint: bool, redact: bool) ->
     except OSError as exc:
         raise UsageError(f"cannot write {out}: {exc.strerror}") from None
     click.echo(f"wrote {out}: report of snapshot {data.snapshot_id[:12]}")
+
+
+def _write_complaint(env: Env, data: ReportInput, out: Path,
+                     mask: Callable[[str], str] | None) -> None:
+    from agent.complaint import write_complaint
+
+    transform = None
+    if mask is not None:
+        from storage.evidence.screenmask import export_transform
+
+        transform = export_transform(env.store(create=False))
+    try:
+        done = write_complaint(env.settings, env.store(create=False), data, out, mask=mask,
+                               transform=transform)
+    except OSError as exc:
+        raise UsageError(f"cannot write {out}: {exc.strerror}") from None
+    for warning in done["warnings"]:
+        output.echo_err(f"jianyipai: warning: {warning}")
+    click.echo(f"wrote {out}: complaint ({done['facts']} facts found) and report of snapshot"
+               f" {data.snapshot_id[:12]}; {done['txt']}: text for the 12315 form"
+               + (f"; {done['wacz']}: evidence bundle to attach" if done["wacz"] else ""))
 
 
 COMMANDS = (stamp, export, report)

@@ -75,7 +75,8 @@ def verify(env: Env, as_json: bool) -> None:
     trust = load_roots(env.settings.get("evidence", "tsa_roots"))
     report = run_verify(store, trust)
     if as_json:
-        output.emit_json({"ok": report.ok, "snapshots": report.snapshots, "blobs": report.blobs,
+        output.emit_json({"ok": report.ok, "snapshots": report.snapshots, "head": report.head,
+                          "blobs": report.blobs,
                           "signatures": report.signed, "timestamps": report.stamped,
                           "unstamped": report.unstamped, "index_rows": report.index_rows,
                           "tsa_trust_checked": bool(trust),
@@ -91,6 +92,7 @@ def verify(env: Env, as_json: bool) -> None:
                        f"{f.get('step')}: {f.get('error')} (the snapshot is kept)")
         state = "ok" if report.ok else f"{len(report.problems)} problems"
         click.echo(f"{state}: {report.snapshots} snapshots, {report.blobs} blobs checked in {env.store_dir}")
+        click.echo(f"head: {report.head or '(none)'}")
         trust_note = "chained to [evidence] tsa_roots" if trust else "integrity only, no tsa_roots set"
         click.echo(f"checked: {report.blobs} blobs re-hashed (SHA-256); {report.snapshots} snapshots"
                    f" in the ledger chain; {report.signed} Ed25519 signatures;"

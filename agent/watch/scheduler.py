@@ -8,6 +8,8 @@ target runs next is computed with APScheduler's triggers (interval or crontab) a
 and nothing twice. A failed capture is retried after ``backoff``, ``2×backoff``…, each
 failure recorded; a login wall or captcha is stored as a blocked capture, not a change.
 The clock and the random source are injected, so tests run hours of schedule in seconds.
+With ``enqueue`` (``watch --queue``) a due target becomes a job on the task queue instead
+of a capture here: the workers capture, retry and keep hosts polite.
 """
 from __future__ import annotations
 
@@ -15,10 +17,11 @@ import asyncio
 import random
 import time
 from collections.abc import Callable
+from contextlib import nullcontext
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from agent.batch import capture_one, parallel_pages
+from agent.batch import Outcome, capture_one, parallel_pages
 from agent.capture.sessions import load as load_session
 from agent.errors import JianyipaiError, first_line
 from agent.pipeline import Capturer
@@ -52,8 +55,10 @@ class Watcher:
     def __init__(self, settings: Settings, store: Store, targets: tuple[Target, ...], *,
                  clock: Clock | None = None, rng: random.Random | None = None,
                  notifier: Notifier | None = None,
-                 on_event: Callable[[Event], None] | None = None) -> None:
+                 on_event: Callable[[Event], None] | None = None,
+                 enqueue: Callable[[Target], str] | None = None) -> None:
         self.settings = settings
+        self.enqueue = enqueue  # a target's job id on the task queue, instead of capturing
         self.store = store
         self.targets = {t.key: t for t in targets}
         self.clock = clock or RealClock()
@@ -110,7 +115,7 @@ class Watcher:
             sem = asyncio.Semaphore(self.settings.get("watch", "concurrency")
                                     or parallel_pages(self.settings))
             flying: dict[str, asyncio.Task[None]] = {}
-            async with Capturer(self.settings) as capturer:
+            async with nullcontext() if self.enqueue else Capturer(self.settings) as capturer:
                 while not stop.is_set():
                     if max_captures is not None and self.captures >= max_captures:
                         break
@@ -161,6 +166,9 @@ class Watcher:
     async def _job(self, capturer: Capturer, sem: asyncio.Semaphore, key: str,
                    pending: set[str]) -> None:
         t = self.targets[key]
+        if self.enqueue is not None:
+            await self._queue(t, pending)
+            return
         async with sem:
             lock = self._host_locks.setdefault(t.host, asyncio.Lock())
             async with lock:
@@ -200,43 +208,24 @@ class Watcher:
         event: Event = {"event": "captured", "url": t.url, "kind": t.kind, "label": t.label,
                         "id": snapshot_id, "at": started, "next_run": row["next_run"],
                         "price": (record.get("price") or {}).get("amount")}
-        if outcome.after_commit:
-            event["after_commit_failed"] = outcome.after_commit
-        blocked = record.get("blocked")
-        if blocked:
-            event.update(event="blocked", blocked=blocked)
-            self._emit(event)
-            return
-        try:
-            await self._compare_and_notify(t, snapshot_id, outcome.manifest or {}, event)
-        except Exception as exc:
-            error = first_line(exc)
-            steplog.append(self.store.root, snapshot_id, "change check", error)
-            event["after_commit_failed"] = [*event.get("after_commit_failed", []),
-                                            f"change check: {error}"]
+        await check_change(self.store, self.notifier, t, outcome, event)
         self._emit(event)
 
-    async def _compare_and_notify(self, t: Target, snapshot_id: str, manifest: dict[str, Any],
-                                  event: Event) -> None:
-        prev = previous_shown(self.store, t.url, t.kind, snapshot_id)
-        if prev is None:
-            event["first"] = True
+    async def _queue(self, t: Target, pending: set[str]) -> None:
+        """Send the target's job to the queue; it is done here until its next run (retries
+        of a failed capture are the queue's)."""
+        row = self.sched[t.key]
+        now = self.clock.now()
+        try:
+            job = await asyncio.to_thread(self.enqueue, t)  # type: ignore[arg-type]
+        except JianyipaiError as exc:
+            self._failed(t, row, row["attempts"] + 1, str(exc), pending)
             return
-        diff = compare(self.store, prev, snapshot_id)
-        changed = diff["listing_changed"] if t.kind == "listing" else diff["changed"]
-        event.update(since=prev, changed=changed, summary=summary_lines(diff) if changed else [])
-        if changed and self.notifier.active:
-            payload = change_payload(
-                {"url": t.url, "kind": t.kind, "label": t.label},
-                {"id": prev, "captured_at": diff["old"]["captured_at"]},
-                {"id": snapshot_id, "captured_at": manifest.get("captured_at")},
-                diff, event["summary"])
-            problems = await asyncio.to_thread(self.notifier.send, payload)
-            event["notified"] = not problems
-            if problems:
-                event["notify_errors"] = problems
-                for problem in problems:
-                    steplog.append(self.store.root, snapshot_id, "notification", problem)
+        row.update(next_run=self.next_after(t, now), attempts=0)
+        self.state.set_next(t.key, t.url, t.kind, row["next_run"], attempts=0)
+        pending.discard(t.key)
+        self._emit({"event": "queued", "url": t.url, "kind": t.kind, "job": job, "at": now,
+                    "next_run": row["next_run"]})
 
     def _failed(self, t: Target, row: dict[str, Any], attempt: int, error: str,
                 pending: set[str]) -> None:
@@ -259,6 +248,50 @@ class Watcher:
         self.on_event(event)
 
 
+async def check_change(store: Store, notifier: Notifier, t: Target, outcome: Outcome,
+                       event: Event) -> None:
+    """After a target's capture is committed (here, or by a worker for ``watch --queue``):
+    a blocked page, or what changed since the capture before it, told to the notifier.
+    Adds what it found to ``event``; a failure is logged in the store, never raised."""
+    snapshot_id = str(outcome.snapshot_id)
+    if outcome.after_commit:
+        event["after_commit_failed"] = outcome.after_commit
+    blocked = (outcome.record or {}).get("blocked")
+    if blocked:
+        event.update(event="blocked", blocked=blocked)
+        return
+    try:
+        await _compare_and_notify(store, notifier, t, snapshot_id, outcome.manifest or {}, event)
+    except Exception as exc:
+        error = first_line(exc)
+        steplog.append(store.root, snapshot_id, "change check", error)
+        event["after_commit_failed"] = [*event.get("after_commit_failed", []),
+                                        f"change check: {error}"]
+
+
+async def _compare_and_notify(store: Store, notifier: Notifier, t: Target, snapshot_id: str,
+                              manifest: dict[str, Any], event: Event) -> None:
+    prev = previous_shown(store, t.url, t.kind, snapshot_id)
+    if prev is None:
+        event["first"] = True
+        return
+    diff = compare(store, prev, snapshot_id)
+    changed = diff["listing_changed"] if t.kind == "listing" else diff["changed"]
+    event.update(since=prev, changed=changed, summary=summary_lines(diff) if changed else [])
+    if changed and notifier.active:
+        payload = change_payload(
+            {"url": t.url, "kind": t.kind, "label": t.label},
+            {"id": prev, "captured_at": diff["old"]["captured_at"]},
+            {"id": snapshot_id, "captured_at": manifest.get("captured_at")},
+            diff, event["summary"])
+        problems = await asyncio.to_thread(notifier.send, payload)
+        event["notified"] = not problems
+        if problems:
+            event["notify_errors"] = problems
+            for problem in problems:
+                steplog.append(store.root, snapshot_id, "notification", problem)
+
+
 def _latest_capture(store: Store, t: Target) -> float | None:
     rows = [r for r in store.summaries(t.url) if (r.get("target") or {}).get("kind") == t.kind]
     if not rows or not rows[0].get("captured_at"):
@@ -279,6 +312,12 @@ def event_line(event: Event) -> str:
     if kind == "blocked":
         b = event["blocked"]
         return f"watch: blocked {url}: {b['kind']} page, stored as {event['id'][:12]}, not a change"
+    if kind == "queued":
+        return f"watch: queued {url} as job {event['job']}"
+    if kind == "standby":
+        return "watch: standing by until this process leads the schedule (watch --queue)"
+    if kind == "leader":
+        return "watch: this process leads the schedule"
     if kind == "abandoned":
         return f"watch: abandoned the capture of {url} (it runs again at the next start)"
     head = f"watch: ok {url} -> {event['id'][:12]}"

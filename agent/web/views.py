@@ -12,6 +12,7 @@ from agent.web.app import store
 from agent.web.charts import price_svg
 from storage import StoreError
 from storage.catalog import STATUSES, targets, timeline
+from storage.history import changes_of, last_changes
 
 bp = Blueprint("v", __name__)
 
@@ -56,7 +57,24 @@ def home() -> str:
     status = request.args.get("status", "")
     page = targets(store().index, q=q or None, status=status or None, page=_page_arg(),
                    last_failure=_last_failures())
-    return render_template("targets.html", page=page, q=q, status=status, statuses=STATUSES)
+    return render_template("targets.html", page=page, q=q, status=status, statuses=STATUSES,
+                           badges=_badges([r["id"] for r in page.rows]),
+                           last_changes=last_changes(store().index, [r["target_url"] for r in page.rows]))
+
+
+def _badges(ids: list[str]) -> dict[str, dict[str, Any]]:
+    """id -> {count, worst, title} for the snapshots among ``ids`` with anomalies: the
+    badge of a capture, read from the index (its records stay unread)."""
+    from storage.evidence.anomaly_view import findings
+
+    out = {}
+    for sid, brief in store().index.anomalies(ids).items():
+        found = findings({"anomalies": brief})
+        if found:
+            texts = [(f.en if g.lang == "en" else f.zh) or f.code for f in found]
+            out[sid] = {"count": len(found), "worst": found[0].severity,
+                        "title": "\n".join([g.t("anomalies"), *(f"• {x}" for x in texts[:10])])}
+    return out
 
 
 @bp.get("/target")
@@ -66,7 +84,8 @@ def target() -> str:
     if not page.total:
         abort(404)
     return render_template("target.html", url=url, page=page, chart=price_svg(series, g.t),
-                           points=len(series))
+                           points=len(series), badges=_badges([r["id"] for r in page.rows]),
+                           changes=changes_of(store().index, [r["id"] for r in page.rows]))
 
 
 @bp.get("/s/<ref>")
@@ -77,7 +96,22 @@ def snapshot(ref: str) -> str:
     seals = {name: _has(sid, name) for name in ("signature", "timestamp")}
     prev = _previous(sid, manifest)
     return render_template("snapshot.html", sid=sid, m=manifest, record=record, seals=seals,
-                           prev=prev, manifest_json=json.dumps(manifest, ensure_ascii=False, indent=1))
+                           prev=prev, manifest_json=json.dumps(manifest, ensure_ascii=False, indent=1),
+                           **_anomalies(record))
+
+
+def _anomalies(record: dict[str, Any]) -> dict[str, Any]:
+    """The snapshot page's findings; which of their snapshot ids are in this store (-> the
+    full id) and which message ids are on this page, so that only those become links."""
+    from storage.evidence.anomaly_view import findings
+
+    found = findings(record)
+    refs = {v.ref for f in found for p in f.evidence for v in p.values if v.kind == "snapshot"}
+    messages = {m.get("id") for m in record.get("messages") or [] if isinstance(m, dict)}
+    return {"anomalies": found, "worst": found[0].severity if found else None,
+            "known_snapshots": {r: ids[0] for r in refs
+                                if len(ids := store().index.match_prefix(r)) == 1},
+            "message_ids": messages}
 
 
 def _has(sid: str, name: str) -> bool:

@@ -1,8 +1,10 @@
 """Evidence reports in Chinese and English: HTML, and PDF through the same Chromium.
 
-A report shows the screenshot, what was captured when and from where, the record, the
-target's change timeline, every hash and seal, and how a third party checks them with
-standard tools. ``complaint=True`` adds a complaint draft listing the evidence.
+A report shows the anomalies found (candidates for review), the screenshot, what was
+captured when and from where, the record, the target's change timeline, every hash and
+seal, and how a third party checks them with standard tools. Given a complaint
+(``storage.evidence.complaint.build``), the complaint comes first and the report follows as
+its annex.
 """
 from __future__ import annotations
 
@@ -16,6 +18,8 @@ from typing import Any
 
 from storage import Store
 from storage.evidence import tsa
+from storage.evidence.anomaly_view import NOTE_EN, NOTE_ZH, SEVERITY_WORDS, Part, findings
+from storage.evidence.complaint import Complaint, complaint_html
 
 CSS = """
 body{font-family:"Noto Sans CJK SC","Noto Sans SC",sans-serif;margin:24px;color:#111;font-size:12px}
@@ -25,6 +29,13 @@ vertical-align:top;text-align:left}th{background:#f3f3f3;width:24%}
 code,.hash{font-family:"DejaVu Sans Mono",monospace;font-size:10px;word-break:break-all}
 img.shot{max-width:100%;border:1px solid #999}.note{color:#555}.bad{color:#a00}
 pre{white-space:pre-wrap;font-size:10px;background:#f7f7f7;padding:6px}
+.anomalies{border:2px solid #b35900;padding:4px 10px 8px;margin-top:14px}
+.anomaly{border-top:1px solid #ddd;padding:6px 0}.anomaly p{margin:2px 0}
+.sev{display:inline-block;padding:0 6px;border-radius:8px;color:#fff;background:#667;font-size:11px}
+.sev-danger .sev{background:#c8161d}.sev-warning .sev{background:#b35900}.sev-info .sev{background:#2f6db3}
+.complaint .en{color:#444}.complaint p{margin:2px 0}.complaint li{margin:4px 0}
+.fact{padding:3px 0}.fact .basis{color:#7a1a00}.fact .refs{color:#555;font-size:10px}
+.advice{border:1px solid #b35900;padding:4px 8px;color:#7a3d00}.requests{list-style:none;padding-left:6px}
 """
 
 
@@ -76,7 +87,7 @@ def _rows(pairs: list[tuple[str, Any]]) -> str:
     return "".join(f"<tr><th>{escape(k)}</th><td>{v}</td></tr>" for k, v in pairs)
 
 
-def render(data: ReportInput, *, complaint: bool = False,
+def render(data: ReportInput, *, complaint: Complaint | None = None,
            mask: Callable[[str], str] | None = None) -> str:
     """The report as one self-contained HTML page."""
     m, rec, sid = data.manifest, data.record or {}, data.snapshot_id
@@ -91,8 +102,11 @@ def render(data: ReportInput, *, complaint: bool = False,
     tls = m.get("tls") or {}
     parts = [f"<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'>"
              f"<title>证据报告 Evidence report {sid[:12]}</title><style>{CSS}</style></head><body>",
-             "<h1>电子证据报告 · Evidence report</h1>",
-             f"<p class='note'>jianyipai 检益拍 · 快照 snapshot <span class='hash'>{sid}</span></p>"]
+             complaint_html(complaint, t) if complaint is not None else "",
+             "<h1>电子证据报告 · Evidence report</h1>" if complaint is None
+             else "<h1>附件：电子证据报告 · Annex: Evidence report</h1>",
+             f"<p class='note'>jianyipai 检益拍 · 快照 snapshot <span class='hash'>{sid}</span></p>",
+             _anomalies_html(rec, t)]
     parts.append("<h2>1. 采集信息 · What was captured, when, from where</h2><table>" + _rows([
         ("目标网址 Target URL", t(target)),
         ("最终网址 Final URL", t(m.get("final_url", ""))),
@@ -120,8 +134,6 @@ def render(data: ReportInput, *, complaint: bool = False,
     parts.append(_timeline_html(data.timeline, sid, t))
     parts.append(_hashes_html(data, arts))
     parts.append(_verify_html(sid))
-    if complaint:
-        parts.append(_complaint_html(data, rec, t))
     if mask is not None:
         parts.append("<p class='note'>本报告已脱敏：手机号、身份证号、邮箱、地址已遮盖；所列哈希为原始文件哈希。"
                      " Redacted: phone, ID-card numbers, e-mail and addresses are masked; the"
@@ -165,6 +177,31 @@ def _record_html(rec: dict[str, Any], t: Callable[[Any], str]) -> str:
             f" ({t(msg.get('role') or '')})</td><td>{t(msg.get('text') or '')}</td></tr>"
             for msg in messages) + "</table>")
     return "".join(out)
+
+
+def _anomalies_html(rec: dict[str, Any], t: Callable[[Any], str]) -> str:
+    """The record's anomalies, most severe first; nothing at all when there are none."""
+    found = findings(rec)
+    if not found:
+        return ""
+    out = ["<section class='anomalies'><h2>异常提示 · Anomalies</h2>",
+           f"<p class='note'>{t(NOTE_ZH)} {t(NOTE_EN)}</p>"]
+    for item in found:
+        zh, en = SEVERITY_WORDS[item.severity]
+        rows = "".join(_evidence_row(part, t) for part in item.evidence)
+        out.append(f"<div class='anomaly sev-{item.severity}'><p><span class='sev'>{zh} {en}</span>"
+                   f" <code>{t(item.code)}</code></p><p>{t(item.zh)}</p><p>{t(item.en)}</p>"
+                   + (f"<table class='evidence'>{rows}</table>" if rows else "") + "</div>")
+    out.append("</section>")
+    return "".join(out)
+
+
+def _evidence_row(part: Part, t: Callable[[Any], str]) -> str:
+    """One evidence row; snapshot ids in full, so that the report names what it compared."""
+    label = " ".join(dict.fromkeys((part.label("zh"), part.label("en"))))
+    values = ", ".join(f"<span class='hash'>{t(v.ref)}</span> {t(v.detail)}".rstrip()
+                       if v.kind == "snapshot" else t(v.shown) for v in part.values)
+    return f"<tr><th>{t(label)}</th><td>{values}</td></tr>"
 
 
 def _timeline_html(timeline: list[dict[str, Any]], sid: str, t: Callable[[Any], str]) -> str:
@@ -213,22 +250,3 @@ openssl ts -verify -in evidence/{sid}.tsr -digest {sid} -CAfile tsa-ca.pem"""
             "（sha256sum、OpenSSL、py-wacz），无需本软件。These steps use standard tools only.</p>"
             f"<pre>{escape(steps)}</pre>")
 
-
-def _complaint_html(data: ReportInput, rec: dict[str, Any], t: Callable[[Any], str]) -> str:
-    m = data.manifest
-    target = (m.get("target") or {}).get("url", "")
-    promises = "；".join(p.get("text", "") for p in rec.get("promises") or []) or "（无）"
-    return f"""<h2>7. 投诉草稿 · Complaint draft</h2>
-<p>致：平台客服 / 12315 全国消费者投诉举报平台 / 消费者协会<br>
-To: the platform's customer service / 12315 / the consumer association</p>
-<p>本人于 {t(m.get('captured_at', ''))}（UTC）访问商品页面 {t(target)}，页面标价 {t(_money(rec.get('price')))}，
-卖家 {t((rec.get('seller') or {}).get('name') or '—')} 作出以下承诺：{t(promises)}。
-现就上述页面内容与实际情况不符一事投诉，请依法处理。<br>
-On {t(m.get('captured_at', ''))} (UTC) I viewed {t(target)} at the listed price
-{t(_money(rec.get('price')))}, with the promises quoted above. I complain that what was
-shown and promised was not honoured, and ask that it be dealt with under the law.</p>
-<p>证据清单 Evidence:</p><ol>
-<li>页面截图、网页代码、网络记录（WARC）及提取记录，快照编号 {data.snapshot_id}</li>
-<li>Ed25519 签名与 RFC 3161 可信时间戳（{t(data.stamp['gen_time']) if data.stamp else '未取得 none'}）</li>
-<li>WACZ 证据包（jianyipai export），可用第 6 节的通用工具核验</li></ol>
-<p>诉求 Request: ________________________　　联系人 Contact: ____________</p>"""

@@ -27,7 +27,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
 
 from storage.errors import StoreError
-from storage.seal import Sealer, write_once
+from storage.seal import Sealer
 from storage.times import rfc3339
 
 MEDIA_TYPE = "application/timestamp-reply"
@@ -104,9 +104,9 @@ def _tst_info(reply: tsp.TimeStampResp) -> tsp.TSTInfo:
 
 def stamp(sealer: Sealer, snapshot_id: str, urls: list[str], timeout: float) -> Stamp:
     """Get a token from the first authority that gives one; log every failure."""
-    path = sealer.path(snapshot_id, "tsr")
-    if path.exists():
-        return Stamp(snapshot_id, "", describe(path.read_bytes())["gen_time"])
+    kept = sealer.read(snapshot_id, "tsr")
+    if kept is not None:
+        return Stamp(snapshot_id, "", describe(kept)["gen_time"])
     errors = []
     for url in urls:
         try:
@@ -115,7 +115,7 @@ def stamp(sealer: Sealer, snapshot_id: str, urls: list[str], timeout: float) -> 
             errors.append(str(exc))
             _log(sealer, {"id": snapshot_id, "at": _now(), "tsa": url, "ok": False, "error": str(exc)})
             continue
-        write_once(path, token)
+        sealer.keep(snapshot_id, "tsr", token)
         info = describe(token)
         _log(sealer, {"id": snapshot_id, "at": _now(), "tsa": url, "ok": True,
                       "gen_time": info["gen_time"]})
@@ -124,7 +124,7 @@ def stamp(sealer: Sealer, snapshot_id: str, urls: list[str], timeout: float) -> 
 
 
 def pending(sealer: Sealer, ids: list[str]) -> list[str]:
-    return [i for i in ids if not sealer.path(i, "tsr").exists()]
+    return [i for i in ids if sealer.read(i, "tsr") is None]
 
 
 def describe(token: bytes) -> dict[str, Any]:
