@@ -209,7 +209,7 @@ class Capturer:
     async def capture(self, url: str, kind: str = "listing", *, session: Session | None = None,
                       payload_origin: PayloadLookup | None = None,
                       device: str | None = None, device_why: str = "--device",
-                      shared_text: str | None = None,
+                      shared_text: str | None = None, job: dict[str, str] | None = None,
                       inject: dict[str, BaseException] | None = None,
                       on_step: Callable[[str], None] | None = None) -> Capture:
         """``session``: a signed-in browser state (``jianyipai login``) to capture with.
@@ -217,8 +217,9 @@ class Capturer:
         such responses become WARC revisit records. ``device``: the phone to pose as (a name
         of Playwright's device list; ``device_why`` says who asked), else the settings'
         desktop, or ``capture.mobile_device`` for a mobile host. ``shared_text``: the share
-        message ``url`` was pasted in, kept in the manifest. ``on_step(name)``: told as each
-        step begins (progress)."""
+        message ``url`` was pasted in, kept in the manifest. ``job``: the task-queue job this
+        capture runs (``{id, queue}``), kept in the manifest so that a job is committed once.
+        ``on_step(name)``: told as each step begins (progress)."""
         s = self.settings
         wanted = wanted_device(s, url, device, device_why)
         phone = find_device(self._chromium.playwright.devices, *wanted) if wanted else None
@@ -285,7 +286,7 @@ class Capturer:
             "chat_html": got.chat_html.encode("utf-8", "replace") if got.chat_html is not None else None,
         }
         manifest = self._manifest(url, kind, final_url, answer, got, record, steps, started,
-                                  session, time.monotonic() - t0, phone, shared_text)
+                                  session, time.monotonic() - t0, phone, shared_text, job)
         return Capture(manifest, {name: Artifact(name, data, MEDIA[name])
                                   for name, data in artifacts.items() if data is not None},
                        record, manifest["warnings"], warc.payloads if warc is not None else [])
@@ -357,7 +358,8 @@ class Capturer:
     def _manifest(self, url: str, kind: str, final_url: str, answer: phases.Answer, got: Page,
                   record: dict[str, Any], steps: Steps, started: datetime,
                   session: Session | None, elapsed: float, phone: Device | None = None,
-                  shared_text: str | None = None) -> dict[str, Any]:
+                  shared_text: str | None = None,
+                  job: dict[str, str] | None = None) -> dict[str, Any]:
         s = self.settings
         manifest: dict[str, Any] = {
             "schema": SCHEMA,
@@ -396,6 +398,8 @@ class Capturer:
             manifest["device"] = phone.manifest()
         if shared_text is not None:
             manifest["shared_text"] = shared_text
+        if job is not None:
+            manifest["job"] = job
         return manifest
 
 

@@ -276,11 +276,13 @@ if __name__ == "__main__":
     print(markdown(), end="")
 
 
-def open_store(settings: Settings, store_dir: str | os.PathLike[str], *, create: bool = True) -> Any:
+def open_store(settings: Settings, store_dir: str | os.PathLike[str], *, create: bool = True,
+               moving: bool = False) -> Any:
     """The store the settings describe: the folder, with the group's index (PostgreSQL) and
     blobs (S3) when ``storage.index`` / ``storage.blobs`` name them. Every command, the
-    viewer, its capture jobs and the complaint open it here, so they all see one store."""
+    viewer, its capture jobs and the complaint open it here, so they all see one store.
+    ``moving``: for ``migrate`` only (see ``Store``)."""
     from storage import Store
 
     return Store(store_dir, create=create, index=settings.get("storage", "index"),
-                 blobs=settings.get("storage", "blobs"))
+                 blobs=settings.get("storage", "blobs"), moving=moving)

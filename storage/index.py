@@ -29,9 +29,11 @@ CREATE TABLE IF NOT EXISTS snapshots (
     anomalies TEXT,
     listing TEXT,
     since TEXT,
-    differs INTEGER NOT NULL DEFAULT 0
+    differs INTEGER NOT NULL DEFAULT 0,
+    job TEXT
 );
 CREATE INDEX IF NOT EXISTS snapshots_target ON snapshots(target_url, seq);
+CREATE INDEX IF NOT EXISTS snapshots_job ON snapshots(job) WHERE job IS NOT NULL;
 CREATE INDEX IF NOT EXISTS snapshots_differs ON snapshots(target_url, seq) WHERE differs = 1;
 CREATE TABLE IF NOT EXISTS artifacts (
     snapshot_id TEXT NOT NULL,
@@ -56,7 +58,7 @@ CREATE TABLE IF NOT EXISTS payloads (
 
 
 # Bumped whenever SCHEMA changes: an index of another version is dropped and rebuilt.
-VERSION = 5
+VERSION = 6
 
 # What a record says that matters for "did it change?": compared as one string per snapshot.
 FACT_FIELDS = ("title", "price", "original_price", "price_range", "availability", "seller", "sku",
@@ -118,6 +120,7 @@ class Index:
             payloads: Iterable[tuple[str, str, str, str]] = ()) -> None:
         """``payloads``: (url, digest, warc date, record id) of the full responses in its WARC."""
         target = manifest.get("target") or {}
+        job = manifest.get("job")
         price = (record or {}).get("price") or {}
         if not isinstance(price, dict):
             price = {}
@@ -138,8 +141,8 @@ class Index:
             self.db.execute(
                 "INSERT INTO snapshots"
                 " (seq, id, prev, captured_at, target_url, kind, final_url, status, title, summary,"
-                "  price, currency, blocked, facts, anomalies, listing, since, differs)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "  price, currency, blocked, facts, anomalies, listing, since, differs, job)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     seq,
                     snapshot_id,
@@ -157,6 +160,7 @@ class Index:
                     record_facts(record),
                     record_anomalies(record),
                     *change,
+                    str(job["id"]) if isinstance(job, dict) and job.get("id") else None,
                 ),
             )
             for name, art in (manifest.get("artifacts") or {}).items():
@@ -203,6 +207,13 @@ class Index:
             f"SELECT id, anomalies FROM snapshots WHERE anomalies IS NOT NULL AND id IN"
             f" ({','.join('?' * len(wanted))})", wanted) if wanted else []
         return {r[0]: json.loads(r[1]) for r in rows}
+
+    def of_job(self, job_id: str) -> str | None:
+        """The snapshot a task-queue job committed (``manifest["job"]["id"]``), if any: a job
+        redelivered after its commit is not captured again."""
+        row = self.db.execute("SELECT id FROM snapshots WHERE job = ? ORDER BY seq LIMIT 1",
+                              (job_id,)).fetchone()
+        return row[0] if row else None
 
     def match_prefix(self, prefix: str) -> list[str]:
         rows = self.db.execute(

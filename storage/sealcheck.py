@@ -91,5 +91,13 @@ def _check_index(store: Store, ids: list[str], found: SealFindings) -> int:
         if wrong:
             found.problems.append((snapshot_id, "index",
                                    f"index row differs from the manifest in {', '.join(wrong)}"
-                                   " (index tampered; rebuild it by deleting index.sqlite)"))
+                                   f" (index changed: {_rebuild(store)})"))
     return len(rows)
+
+
+def _rebuild(store: Store) -> str:
+    """How to have the index made again from the ledger and the manifests, per back end."""
+    if store.backends.index:
+        return (f"run TRUNCATE snapshots, artifacts, payloads in {store.backends.index};"
+                " the next command rebuilds them")
+    return f"delete {store.root / 'index.sqlite'}; the next command rebuilds it"

@@ -3,7 +3,7 @@
 Layout::
 
     STORE/
-      jianyipai-store.json   what this folder is (written once)
+      jianyipai-store.json   what this folder is, and the group's back ends it belongs to
       blobs/ab/ab12…         every artifact and manifest, named by its SHA-256, read-only
       ledger                 snapshot ids, oldest first, one per line, append-only
       index.sqlite           a cache of the manifests (WAL); rebuilt when behind
@@ -20,7 +20,8 @@ blobs behind and the store stays verifiable.
 A group's store keeps the ledger, the index and the seals in PostgreSQL instead (``index``, a
 ``postgresql://`` URL: storage/pg.py); the folder still holds this worker's signing key and
 everything else that is one machine's own (sessions, watch state, step log). Its blobs can
-live in an S3-compatible bucket (``blobs``, an ``s3://`` URL: storage/blobs_s3.py).
+live in an S3-compatible bucket (``blobs``, an ``s3://`` URL: storage/blobs_s3.py). The
+marker records both, so that the folder is never read without them (storage/backends.py).
 """
 from __future__ import annotations
 
@@ -31,6 +32,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from storage import backends
+from storage.backends import Backends
 from storage.blobs import HEX64, Blobs, BlobStore
 from storage.canonical import canonical_json, sha256_hex
 from storage.errors import (
@@ -58,16 +61,21 @@ class Artifact:
 
 class Store:
     def __init__(self, root: str | os.PathLike[str], *, create: bool = True,
-                 index: str | None = None, blobs: str | None = None) -> None:
+                 index: str | None = None, blobs: str | None = None, moving: bool = False) -> None:
+        """``moving``: open the folder with back ends other than those its marker records
+        (``migrate``, which calls ``record_backends`` once the copy is whole)."""
         self.root = Path(root).expanduser()
+        self.backends = Backends.of(index, blobs)
         marker = self.root / MARKER
+        recorded = Backends()
         if not marker.is_file():
             if not create:
                 raise StoreError(f"no jianyipai store at {self.root}")
             if self.root.exists() and not self.root.is_dir():
                 raise StoreError(f"store path {self.root} exists and is not a folder")
             if self.root.is_dir() and any(
-                p.name not in {"blobs", "tmp", "lock", "ledger", "sessions"} for p in self.root.iterdir()
+                # keys/: a group's key copied in before the worker's first run
+                p.name not in {"blobs", "tmp", "lock", "ledger", "sessions", "keys"} for p in self.root.iterdir()
             ):
                 raise StoreError(
                     f"{self.root} is a non-empty folder that is not a jianyipai store"
@@ -75,11 +83,17 @@ class Store:
             self._create()
         else:
             try:
-                fmt = json.loads(marker.read_text("utf-8")).get("format")
+                found = json.loads(marker.read_text("utf-8"))
             except (OSError, ValueError) as exc:
                 raise StoreError(f"cannot read {marker}: {exc}") from None
-            if fmt != FORMAT:
-                raise StoreError(f"{self.root} holds store format {fmt!r}; this tool reads {FORMAT}")
+            if found.get("format") != FORMAT:
+                raise StoreError(f"{self.root} holds store format {found.get('format')!r};"
+                                 f" this tool reads {FORMAT}")
+            recorded = Backends.recorded(found)
+        adopt = not moving and not recorded.same(self.backends)
+        if adopt:
+            backends.check(self.root, recorded, self.backends, len(self._own_ledger().ids()),
+                           any((self.root / "blobs").glob("*/*")))
         (self.root / "tmp").mkdir(exist_ok=True)
         self.blobs: Blobs = BlobStore(self.root / "blobs", self.root / "tmp")
         if blobs:  # a group's shared blobs: an s3:// URL
@@ -91,11 +105,31 @@ class Store:
 
             self.ledger, self.index, self.seals = open_parts(index, self.root)
         else:
-            self.ledger = Ledger(self.root / "ledger", self.root / "lock")
+            self.ledger = self._own_ledger()
             self.index = Index(self.root / "index.sqlite")
             self.seals = Sealer(self.root)
+        if adopt:  # back ends that answer (a misspelt bucket is never recorded) take the folder
+            next(iter(self.blobs), None)
+            self.record_backends()
         self._checked: dict[str, float] = {}  # blob digest -> when it last hashed to its name
         self.sync_index()
+
+    def describe(self) -> str:
+        """The store, for messages: its folder, or the group's back ends and this worker's folder."""
+        shared = " and ".join(p for p in (self.backends.index, self.backends.blobs) if p)
+        return f"{shared} (worker folder {self.root})" if shared else str(self.root)
+
+    def _own_ledger(self) -> Ledger:
+        return Ledger(self.root / "ledger", self.root / "lock")
+
+    def record_backends(self) -> None:
+        """Make the marker name the back ends this store was opened with."""
+        try:
+            tmp = self.root / "tmp" / f"{MARKER}.{os.getpid()}"  # workers may do it at once
+            tmp.write_text(json.dumps({"format": FORMAT, **self.backends.fields()}) + "\n", "utf-8")
+            os.replace(tmp, self.root / MARKER)
+        except OSError as exc:
+            raise StoreError(f"cannot update {self.root / MARKER}: {exc.strerror}") from None
 
     def _create(self) -> None:
         try:

@@ -2,11 +2,15 @@
 from __future__ import annotations
 
 import json
+from collections import OrderedDict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from storage import sealcheck, steplog
-from storage.blobs import HEX64
+from storage.blobs import HEX64, Blobs
+from storage.canonical import sha256_hex
+from storage.errors import StoreError
 from storage.store import Store
 from storage.warc import revisits
 
@@ -47,21 +51,32 @@ class Report:
 
 
 def verify(store: Store, tsa_roots: list[Any] | None = None) -> Report:
-    """``tsa_roots``: certificates a timestamp authority must chain to (None: integrity only)."""
+    """``tsa_roots``: certificates a timestamp authority must chain to (None: integrity only).
+
+    Every blob is read once (see ``_ReadOnce``): on S3 each read is a download."""
     report = Report()
-    bad_blobs: dict[str, str] = {}
+    listed: set[str] = set()
     for name in store.blobs:
         report.blobs += 1
-        if not HEX64.match(name):
-            report.problems.append(Problem(None, None, f"stray file blobs/{name[:2]}/{name}"))
-            continue
-        now = store.blobs.rehash(name)
-        if now is None:
-            bad_blobs[name] = "missing"
-        elif now[0] != name:
-            bad_blobs[name] = f"content changed (now hashes to {now[0]})"
+        if HEX64.match(name):
+            listed.add(name)
+        else:
+            report.problems.append(Problem(None, None, f"stray entry among the blobs: {name}"))
+    blobs = store.blobs
+    store.blobs = reads = _ReadOnce(blobs, listed)  # what the seal and revisit checks read too
+    try:
+        _check_chain(store, report, tsa_roots or [])
+        for name in sorted(listed):
+            reads.rehash(name)  # the blobs no snapshot names: every blob is re-hashed
+    finally:
+        store.blobs = blobs
+    return report
 
+
+def _check_chain(store: Store, report: Report, tsa_roots: list[Any]) -> None:
     ids, tail = store.ledger.read()
+    # read first, reported after the chain: the WARCs these read are then hashed already
+    revisit_problems = revisits.check(store, [i for i in ids if HEX64.match(i)])
     report.head = ids[-1] if ids else None
     if tail is not None:
         report.notes.append("the ledger ends with an interrupted append, which never committed")
@@ -72,8 +87,7 @@ def verify(store: Store, tsa_roots: list[Any] | None = None) -> Report:
             report.problems.append(Problem(None, None, f"ledger line {n} is not a snapshot id"))
             prev = None
             continue
-        problem = _check_snapshot(store, snapshot_id, prev, bad_blobs)
-        report.problems.extend(problem)
+        report.problems.extend(_check_snapshot(store, snapshot_id, prev))
         prev = snapshot_id
 
     in_ledger = set(ids)
@@ -83,26 +97,26 @@ def verify(store: Store, tsa_roots: list[Any] | None = None) -> Report:
                 Problem(snapshot_id, None, "indexed but missing from the ledger (removed?)")
             )
     # a revisit's body lives in an earlier snapshot's WARC: that snapshot must be there, before it
-    report.problems.extend(Problem(*p) for p in revisits.check(store, [i for i in ids if HEX64.match(i)]))
-    seals = sealcheck.check(store, ids, tsa_roots or [])
+    report.problems.extend(Problem(*p) for p in revisit_problems)
+    seals = sealcheck.check(store, ids, tsa_roots)
     report.problems.extend(Problem(*p) for p in seals.problems)
     report.notes.extend(seals.notes)
     report.after_commit = steplog.read(store.root)
     report.signed, report.stamped = seals.signed, seals.stamped
     report.unstamped, report.index_rows = seals.unstamped, seals.index_rows
-    return report
 
 
-def _check_snapshot(
-    store: Store, snapshot_id: str, prev: str | None, bad_blobs: dict[str, str]
-) -> list[Problem]:
+def _check_snapshot(store: Store, snapshot_id: str, prev: str | None) -> list[Problem]:
     out: list[Problem] = []
-    if not store.blobs.exists(snapshot_id):
-        return [Problem(snapshot_id, "manifest", "missing")]
-    if snapshot_id in bad_blobs:
-        return [Problem(snapshot_id, "manifest", bad_blobs[snapshot_id])]
     try:
-        manifest = json.loads(store.blobs.get(snapshot_id))
+        data = store.blobs.get(snapshot_id)
+    except StoreError:
+        data = b""  # why, the rehash below says
+    problem = _changed(store.blobs.rehash(snapshot_id), snapshot_id)
+    if problem:
+        return [Problem(snapshot_id, "manifest", problem)]
+    try:
+        manifest = json.loads(data)
     except ValueError:
         return [Problem(snapshot_id, "manifest", "not JSON")]
     if not isinstance(manifest, dict):
@@ -119,12 +133,71 @@ def _check_snapshot(
         if not HEX64.match(str(digest)):
             out.append(Problem(snapshot_id, name, "no valid sha256 in the manifest"))
             continue
-        if digest in bad_blobs:
-            out.append(Problem(snapshot_id, name, bad_blobs[digest]))
-            continue
         now = store.blobs.rehash(digest)
-        if now is None:
-            out.append(Problem(snapshot_id, name, "missing"))
-        elif now[1] != art.get("size"):
+        problem = _changed(now, digest)
+        if problem:
+            out.append(Problem(snapshot_id, name, problem))
+        elif now is not None and now[1] != art.get("size"):
             out.append(Problem(snapshot_id, name, f"size {now[1]}, manifest says {art.get('size')}"))
     return out
+
+
+def _changed(now: tuple[str, int] | None, digest: str) -> str | None:
+    if now is None:
+        return "missing"
+    if now[0] != digest:
+        return f"content changed (now hashes to {now[0]})"
+    return None
+
+
+class _ReadOnce:
+    """The store's blobs as verify reads them: each blob is fetched at most once and its
+    digest and size kept; the small ones (manifests, records) are kept whole, within a budget,
+    since the chain, seal, index and revisit checks each read every manifest."""
+
+    KEEP_UP_TO = 1 << 20  # bytes of one blob
+    BUDGET = 64 << 20  # bytes of all kept blobs
+
+    def __init__(self, blobs: Blobs, listed: set[str]) -> None:
+        self.blobs = blobs
+        self.listed = listed  # names the listing showed: there, unless removed since
+        self.hashed: dict[str, tuple[str, int] | None] = {}
+        self.kept: OrderedDict[str, bytes] = OrderedDict()
+        self.kept_bytes = 0
+        self.refused: dict[str, StoreError] = {}  # missing, or refused as changed: asked once
+
+    def rehash(self, digest: str) -> tuple[str, int] | None:
+        if digest not in self.hashed:
+            self.hashed[digest] = self.blobs.rehash(digest)
+        return self.hashed[digest]
+
+    def get(self, digest: str) -> bytes:
+        if digest in self.kept:
+            self.kept.move_to_end(digest)
+            return self.kept[digest]
+        if digest in self.refused:
+            raise self.refused[digest]
+        try:
+            data = self.blobs.get(digest)
+        except StoreError as exc:
+            self.refused[digest] = exc
+            self.rehash(digest)  # what verify reports: missing, or what it hashes to now
+            raise
+        self.hashed[digest] = (sha256_hex(data), len(data))
+        if len(data) <= self.KEEP_UP_TO:
+            self.kept[digest] = data
+            self.kept_bytes += len(data)
+            while self.kept_bytes > self.BUDGET:
+                self.kept_bytes -= len(self.kept.popitem(last=False)[1])
+        return data
+
+    def exists(self, digest: str) -> bool:
+        if digest in self.hashed:
+            return self.hashed[digest] is not None
+        return digest in self.listed or self.blobs.exists(digest)
+
+    def put(self, data: bytes) -> str:
+        return self.blobs.put(data)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(sorted(self.listed))

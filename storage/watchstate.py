@@ -4,6 +4,12 @@
 neither loses nor doubles a run) and every failed capture (a failure is not a snapshot and
 never a change). Rows of ``failures`` are only ever inserted. ``STORE/watch.lock`` is held
 (flock) by the one watcher running on the store; it names that watcher's pid.
+
+A group's store (``index``, a ``postgresql://`` URL: the store's index database) keeps both
+tables in that database instead, with the same schema and queries through
+:class:`storage.pg.Connection`, so that a ``watch --queue`` leader on another machine goes on
+with the schedule of the one before it. Its watcher lock is a session advisory lock there:
+the server frees it when the watcher's connection goes, a killed watcher's included.
 """
 from __future__ import annotations
 
@@ -42,14 +48,35 @@ class WatcherBusyError(StoreError):
     """Raised by WatchState.lock when another watcher already runs on this store."""
 
 
+# The watcher lock of a group's store: a number of PostgreSQL's advisory locks (per database).
+PG_LOCK = 0x6A79_7061_6970_6777
+
+
 class WatchState:
-    def __init__(self, root: Path) -> None:
+    """``index``: the store's ``storage.index`` setting; a ``postgresql://`` URL puts the state
+    in that database, else it is the folder's."""
+
+    def __init__(self, root: Path, *, index: str | None = None) -> None:
         self.root = Path(root)
+        self._lock_fd: int | None = None
+        self._pg_locked = False
+        self.db: Any
+        if index:
+            from storage import pg
+
+            self.db = pg.Connection(index)
+            try:
+                with self.db:  # CREATE TABLE IF NOT EXISTS races in PostgreSQL
+                    self.db.execute("SELECT pg_advisory_xact_lock(?)", (pg.SETUP_LOCK,))
+                    self.db.executescript(SCHEMA)
+            except pg.psycopg.Error as exc:
+                self.db.close()
+                raise StoreError(f"cannot set up the watch state at {pg.where(index)}: {exc}") from None
+            return
         self.db = sqlite3.connect(self.root / "watch.sqlite", timeout=30, isolation_level=None)
         self.db.row_factory = sqlite3.Row
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.executescript(SCHEMA)
-        self._lock_fd: int | None = None
 
     def close(self) -> None:
         self.unlock()
@@ -58,6 +85,15 @@ class WatchState:
     # -- one watcher per store ----------------------------------------------------------
 
     def lock(self) -> None:
+        if not isinstance(self.db, sqlite3.Connection):
+            if not self.db.execute("SELECT pg_try_advisory_lock(?)", (PG_LOCK,)).fetchone()[0]:
+                from storage.pg import where
+
+                raise WatcherBusyError(
+                    f"another watcher is running on the store's index {where(self.db.url)}; "
+                    "one watcher per store")
+            self._pg_locked = True
+            return
         path = self.root / "watch.lock"
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
@@ -73,6 +109,14 @@ class WatchState:
         self._lock_fd = fd
 
     def unlock(self) -> None:
+        if self._pg_locked:
+            from storage import pg
+
+            self._pg_locked = False
+            try:
+                self.db.execute("SELECT pg_advisory_unlock(?)", (PG_LOCK,))
+            except (StoreError, pg.psycopg.Error):
+                pass  # the connection is gone, and the server freed the lock with it
         if self._lock_fd is not None:
             os.close(self._lock_fd)  # closing drops the flock
             self._lock_fd = None

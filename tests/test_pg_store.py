@@ -18,6 +18,7 @@ from conftest import ROOT, assert_one_line_error, closed_port, run_cli
 
 from storage import Artifact, Store
 from storage.migrate import copy_store
+from storage.pg import where
 from storage.seal import SealError
 from storage.verify import verify
 
@@ -273,8 +274,10 @@ def test_migrate_in_place_then_the_folder_is_the_worker_folder(tmp_path: Path, p
         assert group.manifest(third)[1]["prev"] == ids[-1]
         report = verify(group)
         assert report.ok and report.signed == 3, report.problems
-    with Store(folder) as alone:
-        assert alone.ledger.ids() == ids  # the folder's own ledger is left as it was
+    alone = run_cli("list", store=folder)  # without the group's settings: refused, never read as empty
+    assert_one_line_error(alone)
+    assert f"keeps its index and ledger in {where(postgres_url)}" in alone.err
+    assert (folder / "ledger").read_text().split() == ids  # the folder's own ledger is left as it was
     with Store(tmp_path / "stranger") as stranger:
         stranger.seals.signer()  # a worker that made a key of its own
     with Store(tmp_path / "stranger", index=postgres_url) as stranger:

@@ -9,21 +9,12 @@ import click
 from agent.cli import output
 from agent.cli.base import Env, common, store_dir_of
 from agent.errors import UsageError
-from agent.settings import load
+from agent.settings import load, open_store
 
 
 def _where(env: Env) -> tuple[Path, str | None, str | None]:
     return (env.store_dir.resolve(), env.settings.get("storage", "index"),
             env.settings.get("storage", "blobs"))
-
-
-def _describe(env: Env) -> str:
-    index = env.settings.get("storage", "index")
-    if not index:
-        return str(env.store_dir)
-    from storage.pg import where
-
-    return f"{where(index)} (worker folder {env.store_dir})"
 
 
 @click.command()
@@ -44,9 +35,9 @@ def migrate(env: Env, config: Path, check: bool, as_json: bool) -> None:
     dest = Env(settings, store_dir_of(settings))
     if _where(dest) == _where(env):
         raise UsageError(f"{config} names this same store; nothing to copy")
-    src = env.store(create=False)
-    dst = dest.store(create=not check)
-    try:
+    # both may be this very folder, moved from one side to the other: opened for the move
+    with open_store(env.settings, env.store_dir, create=False, moving=True) as src, \
+            open_store(dest.settings, dest.store_dir, create=not check, moving=True) as dst:
         ids = src.ledger.ids()
         head = ids[-1] if ids else None
         if check:
@@ -62,13 +53,13 @@ def migrate(env: Env, config: Path, check: bool, as_json: bool) -> None:
                 sys.exit(1)
             return
         done = copy_store(src, dst)
-    finally:
-        dst.close()
+        dst.record_backends()  # the destination folder belongs to its back ends from now on
+        source, destination = src.describe(), dst.describe()
     if as_json:
-        output.emit_json({**vars(done), "from": _describe(env), "to": _describe(dest)})
+        output.emit_json({**vars(done), "from": source, "to": destination})
         return
     click.echo(f"copied {done.snapshots} snapshots ({done.already} there already), {done.blobs} blobs,"
-               f" {done.seals} seals to {_describe(dest)}")
+               f" {done.seals} seals to {destination}")
     click.echo(f"chain: {done.already + done.snapshots} snapshots, head {done.head or '(none)'}")
 
 

@@ -91,7 +91,7 @@ def verify(env: Env, as_json: bool) -> None:
             click.echo(f"after-commit {f.get('at')} snapshot {str(f.get('snapshot'))[:12]} "
                        f"{f.get('step')}: {f.get('error')} (the snapshot is kept)")
         state = "ok" if report.ok else f"{len(report.problems)} problems"
-        click.echo(f"{state}: {report.snapshots} snapshots, {report.blobs} blobs checked in {env.store_dir}")
+        click.echo(f"{state}: {report.snapshots} snapshots, {report.blobs} blobs checked in {store.describe()}")
         click.echo(f"head: {report.head or '(none)'}")
         trust_note = "chained to [evidence] tsa_roots" if trust else "integrity only, no tsa_roots set"
         click.echo(f"checked: {report.blobs} blobs re-hashed (SHA-256); {report.snapshots} snapshots"

@@ -24,7 +24,7 @@ def thread(env: Env, url: str, as_json: bool) -> None:
         captures.append({"id": snapshot_id, "captured_at": manifest.get("captured_at"),
                          "record": store.record(snapshot_id), "chat": manifest.get("chat")})
     if not captures:
-        raise UsageError(f"no snapshots of {url} in {env.store_dir}; capture it with "
+        raise UsageError(f"no snapshots of {url} in {store.describe()}; capture it with "
                          f"`jianyipai capture {url} --kind chat`")
     merged = merge_thread(captures)
     if not merged["snapshots"]:

@@ -172,7 +172,7 @@ def watch(env: Env, once: bool, as_json: bool, show_failures: bool, to_queue: bo
         from storage import steplog
 
         store = env.store(create=False)
-        state = WatchState(store.root)
+        state = WatchState(store.root, index=env.settings.get("storage", "index"))
         try:
             for row in state.failures():
                 if as_json:

@@ -28,8 +28,7 @@ from storage.times import from_timestamp
 NAMESPACE = "jianyipai"  # prefix of every Redis key the queue uses
 QUEUE_NAME = "capture"
 DEAD = f"{NAMESPACE}:dead"  # sorted set: why each dead-lettered job failed, by when
-DONE = f"{NAMESPACE}:done:"  # + message id: the snapshot a job committed (redelivery check)
-KEEP_MS = 7 * 86400 * 1000  # dead letters and done marks are kept a week, as Dramatiq's XQ
+KEEP_MS = 7 * 86400 * 1000  # dead letters are kept a week, as Dramatiq's XQ
 MAX_BACKOFF_MS = 3600 * 1000
 # Of a million broker commands, how many also requeue the jobs of workers whose heartbeat
 # stopped (Dramatiq's default, 1000, takes many minutes on an idle queue to notice).
@@ -129,14 +128,6 @@ class Queue:
 
     def _unreachable(self, exc: Exception) -> QueueError:
         return QueueError(f"cannot reach the task queue at {self.url}: {first_line(exc)}")
-
-    def done(self, message_id: str) -> str | None:
-        """The snapshot a job already committed (it was redelivered after a crash), or None."""
-        found = self.redis.get(DONE + message_id)
-        return found.decode() if found else None
-
-    def mark_done(self, message_id: str, snapshot_id: str) -> None:
-        self.redis.set(DONE + message_id, snapshot_id, px=KEEP_MS)
 
     def close(self) -> None:
         self.broker.close()

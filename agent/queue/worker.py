@@ -8,6 +8,12 @@ and waits for the outcome, and the pages of different jobs run side by side on t
 in ``capture URL…``. A job runs exactly as the command line's capture does
 (``agent.batch.capture_one``): capture, commit, the steps after the commit; a watched
 target's job (``watch --queue``) then has its change checked and notified as ``watch`` does.
+
+A job is committed once. Its snapshot's manifest names it (``job: {id, queue}``, indexed),
+and a job whose id the store already holds is not captured again: the broker redelivers a
+job whose worker died after the commit but before the acknowledgement (killed during the
+steps after the commit, or a COMMIT whose reply was lost), and the store, not the broker,
+knows whether that commit happened.
 """
 from __future__ import annotations
 
@@ -24,7 +30,7 @@ from agent.capture.browser import check_devices
 from agent.capture.sessions import load as load_session
 from agent.errors import CaptureError, JianyipaiError
 from agent.pipeline import Capturer
-from agent.queue.broker import BadJob, Job, Queue, check_job
+from agent.queue.broker import QUEUE_NAME, BadJob, Job, Queue, check_job
 from agent.queue.hosts import Hosts
 from agent.settings import Settings
 from agent.urls import check_url
@@ -119,7 +125,7 @@ class Worker:
     async def _capture(self, job: Job, job_id: str, attempt: int) -> str:
         assert self.store is not None
         url = job["url"]
-        done = self.queue.done(job_id)
+        done = self.store.index.of_job(job_id)
         if done is not None:  # committed, then the worker died before the queue heard of it
             self.say(f"worker: {url} was already captured as {done[:12]} (job {job_id[:8]} redelivered)")
             return done
@@ -134,11 +140,11 @@ class Worker:
             self.say(f"worker: capturing {url} (job {job_id[:8]}, attempt {attempt})")
             outcome = await capture_one(capturer, self.store, url, job["kind"], session=session,
                                         say=self.say, device=job.get("device"),
-                                        shared_text=job.get("shared_text"))
+                                        shared_text=job.get("shared_text"),
+                                        job={"id": job_id, "queue": QUEUE_NAME})
         if outcome.snapshot_id is None:
             self.say(f"worker: failed {url} (job {job_id[:8]}, attempt {attempt}): {outcome.error}")
             raise CaptureError(outcome.error or "no snapshot")
-        self.queue.mark_done(job_id, outcome.snapshot_id)
         self.say(f"worker: ok {url} -> {outcome.snapshot_id[:12]} (job {job_id[:8]})")
         if job.get("notify"):
             target = Target(url, job["kind"], label=job.get("label"), device=job.get("device"),

@@ -4,8 +4,9 @@ One browser (one ``Capturer``) serves every capture; ``watch.concurrency`` (by d
 ``capture.parallel``) of them run at once, pages of one host one at a time with
 ``watch.host_gap`` seconds between them. When a
 target runs next is computed with APScheduler's triggers (interval or crontab) and kept in
-``STORE/watch.sqlite``, written when a run ends: a restart runs what was due and not done,
-and nothing twice. A failed capture is retried after ``backoff``, ``2×backoff``…, each
+``STORE/watch.sqlite`` (a group's store: its PostgreSQL database, so the next leader on
+another machine goes on with it), written when a run ends: a restart runs what was due and
+not done, and nothing twice. A failed capture is retried after ``backoff``, ``2×backoff``…, each
 failure recorded; a login wall or captcha is stored as a blocked capture, not a change.
 The clock and the random source are injected, so tests run hours of schedule in seconds.
 With ``enqueue`` (``watch --queue``) a due target becomes a job on the task queue instead
@@ -65,7 +66,7 @@ class Watcher:
         self.rng = rng or random.Random()
         self.notifier = notifier or Notifier()
         self.on_event = on_event or (lambda e: None)
-        self.state = WatchState(store.root)
+        self.state = WatchState(store.root, index=settings.get("storage", "index"))
         self.events: list[Event] = []
         self.sched: dict[str, dict[str, Any]] = {}
         self._host_locks: dict[str, asyncio.Lock] = {}
