@@ -145,6 +145,11 @@ class WatchState:
             (key, url, at, attempt, int(final), error),
         )
 
+    def last_failures(self) -> dict[str, float]:
+        """url -> when its capture last failed (the viewer's front page)."""
+        rows = self.db.execute("SELECT url, max(at) AS at FROM failures GROUP BY url")
+        return {r["url"]: r["at"] for r in rows}
+
     def failures(self, url: str | None = None) -> list[dict[str, Any]]:
         if url is None:
             rows = self.db.execute("SELECT * FROM failures ORDER BY n")

@@ -233,3 +233,26 @@ def test_beyond_loopback_a_token_is_always_required() -> None:
 
     assert _loopback("127.0.0.1") and _loopback("::1") and _loopback("localhost")
     assert not _loopback("0.0.0.0") and not _loopback("192.0.2.1")
+
+
+def test_a_target_whose_watch_failed_since_its_capture_is_failing(shop: DemoShop, tmp_path: Path) -> None:
+    """The front page reads the watcher's failures through its state (the folder's
+    watch.sqlite here; the group's database with a PostgreSQL index)."""
+    import time
+
+    from agent.settings import load
+    from agent.web import create_app
+    from storage.watchstate import WatchState
+
+    store, url = tmp_path / "store", shop.url + "/item/1002"
+    assert run_cli("capture", url, store=store).code == 0
+    settings = load(None, env={})
+    client = create_app(store, settings).test_client()
+    assert f'class="target state-ok" data-url="{url}"' in client.get("/").get_data(as_text=True)
+    state = WatchState(store)
+    try:
+        state.add_failure(url, url, time.time() + 1, 1, "timeout", True)
+    finally:
+        state.close()
+    page = client.get("/?status=failing").get_data(as_text=True)
+    assert f'class="target state-failing" data-url="{url}"' in page

@@ -217,13 +217,16 @@ class Watcher:
         of a failed capture are the queue's)."""
         row = self.sched[t.key]
         now = self.clock.now()
+        attempts = row["attempts"]
+        # the next run is recorded before the job is sent: a leader killed in between skips
+        # this run (the next one comes) rather than its successor firing the target twice
+        row.update(next_run=self.next_after(t, now), attempts=0)
+        self.state.set_next(t.key, t.url, t.kind, row["next_run"], attempts=0)
         try:
             job = await asyncio.to_thread(self.enqueue, t)  # type: ignore[arg-type]
         except JianyipaiError as exc:
-            self._failed(t, row, row["attempts"] + 1, str(exc), pending)
+            self._failed(t, row, attempts + 1, str(exc), pending)
             return
-        row.update(next_run=self.next_after(t, now), attempts=0)
-        self.state.set_next(t.key, t.url, t.kind, row["next_run"], attempts=0)
         pending.discard(t.key)
         self._emit({"event": "queued", "url": t.url, "kind": t.kind, "job": job, "at": now,
                     "next_run": row["next_run"]})

@@ -37,18 +37,25 @@ def _resolve(ref: str) -> tuple[str, dict[str, Any]]:
 
 
 def _last_failures() -> dict[str, float]:
-    path = current_app.config["STORE_DIR"] / "watch.sqlite"
-    if not path.exists():
-        return {}
-    import sqlite3
+    """When each target's capture last failed, from the watcher's state: the folder's
+    ``watch.sqlite``, or the group's database."""
+    from storage.errors import StoreError
+    from storage.watchstate import WatchState
 
-    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    root = current_app.config["STORE_DIR"]
+    index = current_app.config["SETTINGS"].get("storage", "index")
+    if not index and not (root / "watch.sqlite").exists():
+        return {}  # never watched: nothing to read, and nothing to create
     try:
-        return {url: at for url, at in db.execute("SELECT url, max(at) FROM failures GROUP BY url")}
-    except sqlite3.Error:
+        state = WatchState(root, index=index)
+    except StoreError:
+        return {}
+    try:
+        return state.last_failures()
+    except Exception:  # a broken state file must not take the front page down
         return {}
     finally:
-        db.close()
+        state.close()
 
 
 @bp.get("/")
