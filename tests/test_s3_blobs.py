@@ -158,6 +158,17 @@ def test_capture_show_verify_export_with_blobs_in_s3(shop, s3_server: SeaweedFS,
     with zipfile.ZipFile(bundle) as zf:
         assert hashlib.sha256(zf.read(f"evidence/{sid}.manifest.json")).hexdigest() == sid
 
+    # redaction reads the same blobs: a redacted bundle and report come out of the bucket too
+    redacted = tmp_path / "redacted.wacz"
+    assert cli("export", sid, "--redact", "-o", str(redacted)).code == 0
+    check = subprocess.run([sys.executable, "-m", "wacz", "validate", "-f", str(redacted)],
+                           capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
+    page = tmp_path / "redacted.html"
+    reported = cli("report", sid, "--redact", "-o", str(page))
+    assert reported.code == 0, reported.err
+    assert sid in page.read_text("utf-8") and "无线降噪蓝牙耳机" in page.read_text("utf-8")
+
     # without the credentials: one line that says what is missing
     denied = run_cli("show", sid, "--config", str(cfg), store=store,
                      env={"AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": "",
