@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -122,3 +124,25 @@ def run_async(coro: Any) -> Any:
         return asyncio.run(coro)
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
         return pool.submit(asyncio.run, coro).result()
+
+
+@contextlib.contextmanager
+def viewer_running(store: Path, *args: str) -> Iterator[tuple[str, subprocess.Popen[str], str]]:
+    """`jianyipai serve` on a free port for ``store`` (``args``: more options): its address,
+    its process and the first line it wrote; stopped on leaving."""
+    proc = subprocess.Popen([sys.executable, "-m", "agent", "serve", "--port", "0", "--store", str(store),
+                             *args], cwd=ROOT, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    try:
+        line = proc.stderr.readline() if proc.stderr else ""
+        match = re.search(r"(http://127\.0\.0\.1:\d+)/", line)
+        if not match:
+            proc.kill()
+            pytest.fail(f"viewer did not start: {line}{proc.stderr.read() if proc.stderr else ''}")
+        yield match.group(1), proc, line
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(10)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,7 @@ import pytest
 
 from agent.demoshop import DemoShop
 from storage import Artifact, Store
-from tests.conftest import ROOT, run_async, run_cli
+from tests.conftest import ROOT, run_async, run_cli, viewer_running
 
 LOOKALIKE = "jd.com.pay-secure.top"
 HOSTILE = "x<img src=x onerror=\"document.title='pwned'\">.evil.top"
@@ -222,16 +221,8 @@ async def _browse(base: str, ids: dict[str, str]) -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def viewed(filled) -> dict[str, Any]:
     store, ids = filled
-    proc = subprocess.Popen([sys.executable, "-m", "agent", "serve", "--port", "0", "--store", str(store)],
-                            cwd=ROOT, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
-    try:
-        line = proc.stderr.readline() if proc.stderr else ""
-        match = re.search(r"(http://127\.0\.0\.1:\d+)/", line)
-        assert match, f"viewer did not start: {line}"
-        return run_async(_browse(match.group(1), ids))
-    finally:
-        proc.terminate()
-        proc.wait(10)
+    with viewer_running(store) as (url, _proc, _line):
+        return run_async(_browse(url, ids))
 
 
 @pytest.mark.browser

@@ -8,10 +8,7 @@ demo shop's versioned listing.
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
-import subprocess
-import sys
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -23,7 +20,7 @@ from storage import Artifact, Store
 from storage.changes import change_phrases
 from storage.diff import diff_facts, diff_records, listing_facts
 from storage.history import changes_of, last_changes, last_different, timeline
-from tests.conftest import ROOT, assert_one_line_error, run_async, run_cli
+from tests.conftest import assert_one_line_error, run_async, run_cli, viewer_running
 
 URL = "https://shop.example/item/77"
 OTHER = "https://shop.example/item/88"
@@ -274,16 +271,8 @@ async def _browse(base: str) -> dict[str, Any]:
 @pytest.mark.browser
 def test_viewer_front_page_and_timeline_say_what_changed(committed) -> None:
     store_dir, ids = committed
-    proc = subprocess.Popen([sys.executable, "-m", "agent", "serve", "--port", "0", "--store", str(store_dir)],
-                            cwd=ROOT, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
-    try:
-        line = proc.stderr.readline() if proc.stderr else ""
-        match = re.search(r"(http://127\.0\.0\.1:\d+)/", line)
-        assert match, f"viewer did not start: {line}"
-        seen = run_async(_browse(match.group(1)))
-    finally:
-        proc.terminate()
-        proc.wait(10)
+    with viewer_running(store_dir) as (url, _proc, _line):
+        seen = run_async(_browse(url))
     changed = seen["changed"]
     assert "最近一次变化" in changed["text"] and "2026-11-03T08:00:00Z" in changed["text"]
     assert changed["phrases"] == [PRICE["zh"], AVAILABILITY["zh"], PROMISE_REMOVED["zh"], "另有 3 项变化"]

@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect
 
 from agent.capture.browser import find_chromium, launch_args
 from agent.demoshop import DemoShop
-from tests.conftest import ROOT, run_cli
+from tests.conftest import ROOT, run_cli, viewer_running
 
 pytestmark = pytest.mark.browser
 
@@ -69,16 +69,8 @@ def filled(tmp_path_factory) -> Iterator[tuple[Path, dict[str, str]]]:
 @pytest.fixture(scope="module")
 def viewer(filled) -> Iterator[str]:
     store, _ = filled
-    proc = subprocess.Popen([sys.executable, "-m", "agent", "serve", "--port", "0", "--store", str(store)],
-                            cwd=ROOT, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
-    line = proc.stderr.readline() if proc.stderr else ""
-    match = re.search(r"(http://127\.0\.0\.1:\d+)/", line)
-    if not match:
-        proc.kill()
-        pytest.fail(f"viewer did not start: {line}{proc.stderr.read() if proc.stderr else ''}")
-    yield match.group(1)
-    proc.terminate()
-    proc.wait(10)
+    with viewer_running(store) as (url, _proc, _line):
+        yield url
 
 
 def test_targets_show_status_price_and_thumbnail(page: Page, viewer, filled) -> None:

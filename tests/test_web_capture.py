@@ -24,7 +24,7 @@ from playwright.sync_api import Page, expect
 
 from agent.demoshop import DemoShop
 from storage.store import MARKER
-from tests.conftest import ROOT, run_cli
+from tests.conftest import ROOT, run_cli, viewer_running
 from tests.test_web import browser_context_args, browser_type_launch_args  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
@@ -48,17 +48,8 @@ def viewer(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
     rules = f"MAP {LOOKALIKE} 127.0.0.1, MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"
     config = folder / "config.toml"
     config.write_text(f'[browser]\nextra_args = ["--host-resolver-rules={rules}"]\n', "utf-8")
-    proc = subprocess.Popen([sys.executable, "-m", "agent", "serve", "--port", "0", "--store", str(store),
-                             "--config", str(config)],
-                            cwd=ROOT, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
-    line = proc.stderr.readline() if proc.stderr else ""
-    match = re.search(r"(http://127\.0\.0\.1:\d+)/", line)
-    if not match:
-        proc.kill()
-        pytest.fail(f"viewer did not start: {line}{proc.stderr.read() if proc.stderr else ''}")
-    yield {"url": match.group(1), "store": store, "line": line, "proc": proc}
-    proc.terminate()
-    proc.wait(20)
+    with viewer_running(store, "--config", str(config)) as (url, proc, line):
+        yield {"url": url, "store": store, "line": line, "proc": proc}
 
 
 def test_serve_creates_a_store_that_does_not_exist_yet(viewer) -> None:

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 
 from .chat import chat_time
 from .item_pages import promises_block
-from .layout import SHOP_NAME, esc, page
+from .layout import IM_CSS, SHOP_NAME, esc, page
 
 if TYPE_CHECKING:
     from .server import DemoShop
@@ -88,16 +88,7 @@ CHATS: dict[str, tuple[tuple[str, int, str], ...]] = {
         ("buyer", 15, "好的，谢谢"),
     ),
 }
-_STYLE = """<style>
-.im-box { width: 720px; margin: 16px auto; background: #fff; border: 1px solid #d9d9d9; }
-.im-head { padding: 10px 14px; background: #2f3542; color: #fff; }
-.im-list { height: 520px; overflow-y: auto; padding: 10px 14px; background: #f2f3f5; }
-.im-tip { text-align: center; color: #aaa; font-size: 12px; margin: 6px 0; }
-.im-row { margin: 10px 0; max-width: 80%; }
-.im-row.im-right { margin-left: auto; text-align: right; }
-.im-info { font-size: 12px; color: #999; }
-.im-text { display: inline-block; background: #fff; padding: 8px 12px; border-radius: 6px; text-align: left; }
-.im-right .im-text { background: #cfe8ff; }
+_STYLE = "<style>\n" + IM_CSS + """.im-list { height: 520px; overflow-y: auto; }
 .shop-note { background: #fffbe6; border: 1px solid #ffe58f; padding: 8px 12px; margin: 8px 0; }
 .form-card form { margin: 8px 0; display: flex; gap: 8px; flex-wrap: wrap; align-items: center; }
 </style>"""

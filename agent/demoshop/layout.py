@@ -9,6 +9,20 @@ SHOP_NAME = "某品牌官方旗舰店"
 MARKET_NAME = "淘益购"
 
 
+# A third-party chat widget's look, shared by the demo chats of the anomaly and QR pages
+# (inside a page's <style>, before the page's own rules).
+IM_CSS = """.im-box { width: 720px; margin: 16px auto; background: #fff; border: 1px solid #d9d9d9; }
+.im-head { padding: 10px 14px; background: #2f3542; color: #fff; }
+.im-list { padding: 10px 14px; background: #f2f3f5; }
+.im-tip { text-align: center; color: #aaa; font-size: 12px; margin: 6px 0; }
+.im-row { margin: 10px 0; max-width: 80%; }
+.im-row.im-right { margin-left: auto; text-align: right; }
+.im-info { font-size: 12px; color: #999; }
+.im-text { display: inline-block; background: #fff; padding: 8px 12px; border-radius: 6px; text-align: left; }
+.im-right .im-text { background: #cfe8ff; }
+"""
+
+
 def esc(text: object) -> str:
     """HTML-escape any value for text and attribute positions."""
     return escape(str(text), quote=True)

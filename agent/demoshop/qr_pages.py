@@ -26,7 +26,7 @@ import segno
 
 from .chat import chat_time
 from .item_pages import promises_block
-from .layout import esc, page
+from .layout import IM_CSS, esc, page
 
 if TYPE_CHECKING:
     from .server import DemoShop
@@ -62,20 +62,10 @@ CHATS: dict[str, tuple[tuple[str, int, str, str | None], ...]] = {
         ("buyer", 17, "好的，谢谢", None),
     ),
 }
-_STYLE = """<style>
-.qr-card { display: flex; gap: 16px; align-items: center; background: #fffbe6;
+_STYLE = "<style>\n" + IM_CSS + """.qr-card { display: flex; gap: 16px; align-items: center; background: #fffbe6;
   border: 1px solid #ffe58f; padding: 12px; margin: 12px 0; }
 .qr-card img, .im-text img { image-rendering: pixelated; display: block; }
 .detail p { line-height: 2; margin: 0 0 24px; }
-.im-box { width: 720px; margin: 16px auto; background: #fff; border: 1px solid #d9d9d9; }
-.im-head { padding: 10px 14px; background: #2f3542; color: #fff; }
-.im-list { padding: 10px 14px; background: #f2f3f5; }
-.im-tip { text-align: center; color: #aaa; font-size: 12px; margin: 6px 0; }
-.im-row { margin: 10px 0; max-width: 80%; }
-.im-row.im-right { margin-left: auto; text-align: right; }
-.im-info { font-size: 12px; color: #999; }
-.im-text { display: inline-block; background: #fff; padding: 8px 12px; border-radius: 6px; text-align: left; }
-.im-right .im-text { background: #cfe8ff; }
 .pay-box { text-align: center; padding: 16px; }
 </style>"""
 
