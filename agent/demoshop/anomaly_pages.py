@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 
 from .chat import chat_time
 from .item_pages import promises_block
-from .layout import IM_CSS, SHOP_NAME, esc, page
+from .layout import IM_CSS, SHOP_NAME, esc, im_page, page
 
 if TYPE_CHECKING:
     from .server import DemoShop
@@ -202,15 +202,6 @@ def _pay_form(action: str) -> str:
 
 def _chat(shop: DemoShop, lines: tuple[tuple[str, int, str], ...]) -> str:
     now = shop.now()
-    rows = []
-    for n, (role, minutes, text) in enumerate(lines, 1):
-        side, sender = ("im-right", "我") if role == "buyer" else ("im-left", CHAT_SELLER)
-        shown = chat_time(now - timedelta(minutes=minutes), now)
-        rows.append(f'<div class="im-row {side}" data-msg-id="m{n}">'
-                    f'<div class="im-info"><span class="im-name">{esc(sender)}</span> '
-                    f'<span class="im-time">{esc(shown)}</span></div>'
-                    f'<div class="im-text">{esc(text)}</div></div>')
-    body = (f'<section class="im-box"><div class="im-head"><span class="im-shop">{esc(CHAT_SELLER)}</span>'
-            ' · 在线咨询</div><div class="im-list"><div class="im-tip">没有更多消息了</div>'
-            f'{"".join(rows)}</div></section>')
-    return page(f"{CHAT_SELLER} - 在线咨询", body, head=_STYLE)
+    return im_page(CHAT_SELLER, [
+        (f"m{n}", role, chat_time(now - timedelta(minutes=minutes), now), esc(text))
+        for n, (role, minutes, text) in enumerate(lines, 1)], _STYLE)

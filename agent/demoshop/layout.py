@@ -84,3 +84,20 @@ def page(
         f"{head}{tags}</head>\n<body>{top}\n"
         f'<main class="wrap">{body}</main>\n{bottom}</body></html>\n'
     )
+
+
+def im_page(seller: str, messages: list[tuple[str, str, str, str]], head: str) -> str:
+    """A third-party chat widget's page (the look of ``IM_CSS``): ``messages`` are
+    ``(message id, "buyer"|"seller", time shown, inner HTML)``, oldest first, the whole history
+    (its top says there is no more)."""
+    rows = []
+    for msg_id, role, shown, inner in messages:
+        side, sender = ("im-right", "我") if role == "buyer" else ("im-left", seller)
+        rows.append(f'<div class="im-row {side}" data-msg-id="{esc(msg_id)}">'
+                    f'<div class="im-info"><span class="im-name">{esc(sender)}</span> '
+                    f'<span class="im-time">{esc(shown)}</span></div>'
+                    f'<div class="im-text">{inner}</div></div>')
+    body = (f'<section class="im-box"><div class="im-head"><span class="im-shop">{esc(seller)}</span>'
+            ' · 在线咨询</div><div class="im-list"><div class="im-tip">没有更多消息了</div>'
+            f'{"".join(rows)}</div></section>')
+    return page(f"{seller} - 在线咨询", body, head=head)

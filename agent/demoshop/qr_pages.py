@@ -26,7 +26,7 @@ import segno
 
 from .chat import chat_time
 from .item_pages import promises_block
-from .layout import IM_CSS, esc, page
+from .layout import IM_CSS, esc, im_page, page
 
 if TYPE_CHECKING:
     from .server import DemoShop
@@ -141,17 +141,9 @@ def _checkout() -> str:
 
 def _chat(shop: DemoShop, lines: tuple[tuple[str, int, str, str | None], ...]) -> str:
     now = shop.now()
-    rows = []
+    messages = []
     for n, (role, minutes, text, code) in enumerate(lines, 1):
-        side, sender = ("im-right", "我") if role == "buyer" else ("im-left", CHAT_SELLER)
-        shown = chat_time(now - timedelta(minutes=minutes), now)
         src = PARCEL_PHOTO if code == "parcel" else f"/qr/img/{code}.png"
         inner = esc(text) if code is None else f'<img src="{esc(src)}" alt="{esc(text)}">'
-        rows.append(f'<div class="im-row {side}" data-msg-id="q{n}">'
-                    f'<div class="im-info"><span class="im-name">{esc(sender)}</span> '
-                    f'<span class="im-time">{esc(shown)}</span></div>'
-                    f'<div class="im-text">{inner}</div></div>')
-    body = (f'<section class="im-box"><div class="im-head"><span class="im-shop">{esc(CHAT_SELLER)}</span>'
-            ' · 在线咨询</div><div class="im-list"><div class="im-tip">没有更多消息了</div>'
-            f'{"".join(rows)}</div></section>')
-    return page(f"{CHAT_SELLER} - 在线咨询", body, head=_STYLE)
+        messages.append((f"q{n}", role, chat_time(now - timedelta(minutes=minutes), now), inner))
+    return im_page(CHAT_SELLER, messages, _STYLE)
